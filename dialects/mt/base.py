@@ -1,0 +1,66 @@
+"""The base class of every `mt` op: type/shape inference at build time, re-checked by
+the verifier, and a uniform way to read an op's parameters back as Python values.
+
+Each op family (elementwise, reductions, shape ops, linalg) subclasses `MtOp` and
+implements `infer`; per-op rules of other concerns (NumPy reference, pullbacks,
+lowering, C code) live in tables keyed by op class in their own layers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Sequence
+
+from xdsl.dialects.builtin import DenseArrayBase, TensorType, i64
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
+from xdsl.utils.exceptions import VerifyException
+
+from mlc.dialects.dtypes import MtTypeError
+
+
+def int_array(values: Sequence[int]) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, list(values))
+
+
+class MtOp(IRDLOperation):
+    """Shared behaviour of mt ops. Subclasses declare operands/results with IRDL and:
+
+    - `INT_PARAMS`: names of integer-tuple parameters stored as `array<i64: ...>`
+      properties (axes, permutations, static shapes, slice bounds);
+    - `infer(in_types, **params)`: result types from operand types, raising
+      `MtTypeError` with a message naming the op when the graph cannot be typed.
+    """
+
+    INT_PARAMS: ClassVar[tuple[str, ...]] = ()
+    irdl_options = (ParsePropInAttrDict(),)
+
+    @classmethod
+    def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
+        raise MtTypeError(f"{cls.name} defines no type inference")
+
+    @classmethod
+    def build(cls, operands: Sequence[SSAValue | Operation], **params: Any) -> "MtOp":
+        """Create the op with inferred result types (raises MtTypeError on bad input)."""
+        vals = [SSAValue.get(v) for v in operands]
+        types = cls.infer([v.type for v in vals], **params)  # type: ignore[misc]
+        return cls.create(operands=vals, result_types=types,
+                          properties=cls.encode_params(params))
+
+    @classmethod
+    def encode_params(cls, params: dict[str, Any]) -> dict[str, Attribute]:
+        return {k: int_array(params[k]) for k in cls.INT_PARAMS}
+
+    def params(self) -> dict[str, Any]:
+        """The op's parameters as Python values, as `build`/`infer` take them."""
+        return {k: tuple(self.properties[k].get_values()) for k in self.INT_PARAMS}  # type: ignore[attr-defined]
+
+    def verify_(self) -> None:
+        try:
+            expected = self.infer([v.type for v in self.operands], **self.params())
+        except MtTypeError as e:
+            raise VerifyException(str(e)) from None
+        got = [r.type for r in self.results]
+        if list(expected) != got:
+            shown = ", ".join(str(t) for t in expected)
+            raise VerifyException(f"{self.name}: result type should be {shown}, "
+                                  f"got {', '.join(str(t) for t in got)}")

@@ -1,0 +1,45 @@
+"""Linear algebra on `mt` tensors: `mt.dot` (NumPy's dot for ranks 1 and 2).
+
+    %c = mt.dot %a, %b : tensor<?x?xf64>, tensor<?xf64> -> tensor<?xf64>
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from xdsl.dialects.builtin import TensorType
+from xdsl.irdl import irdl_op_definition, operand_def, result_def, traits_def
+from xdsl.traits import Pure
+
+from mlc.dialects import dtypes as dt
+from mlc.dialects.dtypes import MtTypeError
+from mlc.dialects.mt.base import MtOp
+
+
+@irdl_op_definition
+class DotOp(MtOp):
+    """`mt.dot %a, %b`: matrix-matrix, matrix-vector, vector-matrix or inner product;
+    the contraction is over the last axis of `a` and the first axis of `b`."""
+
+    name = "mt.dot"
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
+
+    @classmethod
+    def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
+        a, b = (dt.shape_of(t) for t in in_types)
+        if len(a) not in (1, 2) or len(b) not in (1, 2):
+            raise MtTypeError(f"mt.dot: operands must be vectors or matrices, got ranks "
+                              f"{len(a)} and {len(b)} (use tensordot for higher ranks)")
+        ka, kb = a[-1], b[0]
+        if ka >= 0 and kb >= 0 and ka != kb:
+            raise MtTypeError(f"mt.dot: contraction sizes differ: {ka} and {kb}")
+        shape = a[:-1] + b[1:]
+        dtype = dt.arith_dtype(dt.dtype_of(in_types[0]), dt.dtype_of(in_types[1]))
+        return [dt.tensor_type(dtype, shape)]
+
+
+LINALG_OPS = (DotOp,)

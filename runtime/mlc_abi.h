@@ -1,0 +1,47 @@
+/* mlc_abi.h: the one contract between C emitted by mlc and the pybind11 runtime.
+ *
+ * Every compiled function is one plain-C translation unit that exports
+ *
+ *     int64_t mlc_entry(mlc_ctx *ctx, char **data,
+ *                       const int64_t *shapes, const int64_t *strides);
+ *
+ * Inputs (explicit inputs first, then shared variables, in the order the runtime was
+ * told) are passed as
+ *   data[i]     pointer to the input's first element (offset already applied),
+ *   shapes      all inputs' sizes concatenated (input i owns ndim_i entries),
+ *   strides     all inputs' strides, in ELEMENTS (not bytes), concatenated likewise.
+ * A 0-d input owns no entries in shapes/strides.
+ *
+ * Results (function outputs first, then update values) are never passed in: the emitted
+ * code computes each result's shape and asks the runtime for a fresh C-contiguous buffer
+ *
+ *     char *buf = ctx->alloc_output(ctx, k, shape);    (shape: ndim_k entries)
+ *
+ * which returns NULL on failure (a Python exception is then pending). Every result k is
+ * requested exactly once per successful call.
+ *
+ * Return value: 0 on success. On failure the emitted code stores an error index in
+ * ctx->err_code (>= 1) and up to four integers in ctx->err_vals, frees its scratch memory
+ * and returns ctx->err_code. The runtime turns the index into a message through a table it
+ * received from Python (messages never travel through C, so no user string is ever
+ * embedded in emitted code). err_code == MLC_ERR_ALLOC means alloc_output or malloc
+ * failed.
+ */
+#ifndef MLC_ABI_H
+#define MLC_ABI_H
+#include <stdint.h>
+
+#define MLC_ABI_VERSION 1
+#define MLC_ERR_ALLOC 1
+
+typedef struct mlc_ctx {
+    char *(*alloc_output)(struct mlc_ctx *ctx, int64_t index, const int64_t *shape);
+    void *runtime;           /* opaque to emitted code */
+    int64_t err_code;
+    int64_t err_vals[4];
+} mlc_ctx;
+
+typedef int64_t (*mlc_entry_fn)(mlc_ctx *ctx, char **data,
+                                const int64_t *shapes, const int64_t *strides);
+
+#endif

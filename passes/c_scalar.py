@@ -1,0 +1,151 @@
+"""C code of scalar `arith`/`math` ops: one entry per op class (`code_for_op`).
+
+Each entry maps the C names of the operands (and the op, for predicates and result
+types) to a C expression. Integer division, remainder and powers go through the
+helpers in `PRELUDE`, which make C's undefined cases total (x / 0 gives 0, like the
+NumPy reference of mt.int_div; INT_MIN / -1 wraps), so no input can trap.
+"""
+
+from __future__ import annotations
+
+import math as pymath
+from typing import Callable
+
+from xdsl.dialects import arith, math
+from xdsl.dialects.builtin import Float32Type, Float64Type, FloatAttr, IndexType, IntegerType
+from xdsl.ir import Attribute, Operation
+
+PRELUDE = r"""
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include "mlc_abi.h"
+
+#define MLC_IDIV(T) static inline T mlc_floordiv_##T(T a, T b) { \
+    if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); \
+    T q = a / b; return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q; } \
+  static inline T mlc_div_##T(T a, T b) { \
+    if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); return a / b; } \
+  static inline T mlc_rem_##T(T a, T b) { return (b == 0 || b == -1) ? 0 : a % b; } \
+  static inline T mlc_ipow_##T(T a, T b) { \
+    if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0; \
+    uint64_t r = 1, x = (uint64_t)a; while (b) { if (b & 1) r *= x; x *= x; b >>= 1; } return (T)r; } \
+  static inline T mlc_abs_##T(T a) { return a < 0 ? (T)(0 - (uint64_t)a) : a; }
+MLC_IDIV(int8_t) MLC_IDIV(int16_t) MLC_IDIV(int32_t) MLC_IDIV(int64_t)
+static inline double mlc_maxf(double a, double b) { return (a > b || a != a) ? a : b; }
+static inline double mlc_minf(double a, double b) { return (a < b || a != a) ? a : b; }
+static inline float mlc_maxf_f(float a, float b) { return (a > b || a != a) ? a : b; }
+static inline float mlc_minf_f(float a, float b) { return (a < b || a != a) ? a : b; }
+static inline void mlc_slice(int64_t n, int64_t start, int64_t stop, int64_t step,
+                             int64_t *begin, int64_t *len) {
+  /* Python's slice.indices(n) and len(range(...)) */
+  int64_t lo = step < 0 ? -1 : 0, hi = step < 0 ? n - 1 : n;
+  if (start < 0) { start += n; if (start < lo) start = lo; } else if (start > hi) start = hi;
+  if (stop < 0) { stop += n; if (stop < lo) stop = lo; } else if (stop > hi) stop = hi;
+  int64_t l = step < 0 ? (start > stop ? (start - stop - 1) / (-step) + 1 : 0)
+                       : (stop > start ? (stop - start - 1) / step + 1 : 0);
+  *begin = start; *len = l;
+}
+"""
+
+_CTYPE: dict[object, str] = {Float64Type(): "double", Float32Type(): "float", IndexType(): "int64_t",
+                             IntegerType(1): "uint8_t", IntegerType(8): "int8_t",
+                             IntegerType(16): "int16_t", IntegerType(32): "int32_t",
+                             IntegerType(64): "int64_t"}
+
+
+def ctype(t: Attribute) -> str:
+    try:
+        return _CTYPE[t]
+    except KeyError:
+        raise TypeError(f"the C emitter has no C type for {t}") from None
+
+
+def float_literal(value: float, t: Attribute) -> str:
+    f32 = isinstance(t, Float32Type)
+    if pymath.isnan(value):
+        return "NAN"
+    if pymath.isinf(value):
+        return ("-" if value < 0 else "") + "INFINITY"
+    return repr(float(value)) + ("f" if f32 else "")
+
+
+def constant_literal(op: arith.ConstantOp) -> str:
+    v = op.value
+    if isinstance(v, FloatAttr):
+        return float_literal(v.value.data, v.type)
+    n = v.value.data  # type: ignore[attr-defined]
+    if v.type == IntegerType(1):  # type: ignore[attr-defined]
+        return "1" if n else "0"
+    return f"INT64_C({n})" if abs(n) > 2**31 - 1 else str(n)
+
+
+def _bin(sym: str) -> Callable[[Operation, list[str]], str]:
+    return lambda op, a: f"{a[0]} {sym} {a[1]}"
+
+
+def _helper(name: str) -> Callable[[Operation, list[str]], str]:
+    return lambda op, a: f"mlc_{name}_{ctype(op.results[0].type)}({', '.join(a)})"
+
+
+def _fcall(name: str) -> Callable[[Operation, list[str]], str]:
+    def code(op: Operation, a: list[str]) -> str:
+        f32 = isinstance(op.results[0].type, Float32Type)
+        return f"{name}{'f' if f32 else ''}({', '.join(a)})"
+    return code
+
+
+def _fminmax(name: str) -> Callable[[Operation, list[str]], str]:
+    def code(op: Operation, a: list[str]) -> str:
+        f32 = isinstance(op.results[0].type, Float32Type)
+        return f"mlc_{name}{'_f' if f32 else ''}({a[0]}, {a[1]})"
+    return code
+
+
+def _cast(op: Operation, a: list[str]) -> str:
+    return f"({ctype(op.results[0].type)})({a[0]})"
+
+
+_CMPI = {0: "==", 1: "!=", 2: "<", 3: "<=", 4: ">", 5: ">=", 6: "<", 7: "<=", 8: ">", 9: ">="}
+_CMPF = {1: "==", 2: ">", 3: ">=", 4: "<", 5: "<=", 6: "!=", 14: "!="}
+
+
+def _cmpi(op: Operation, a: list[str]) -> str:
+    pred = op.predicate.value.data  # type: ignore[attr-defined]
+    if pred >= 6:  # unsigned predicates: compare as unsigned
+        return f"(uint64_t){a[0]} {_CMPI[pred]} (uint64_t){a[1]}"
+    return f"{a[0]} {_CMPI[pred]} {a[1]}"
+
+
+def _cmpf(op: Operation, a: list[str]) -> str:
+    pred = op.predicate.value.data  # type: ignore[attr-defined]
+    if pred not in _CMPF:
+        raise TypeError(f"the C emitter does not support arith.cmpf predicate {pred}")
+    sym = _CMPF[pred]
+    return f"!({a[0]} == {a[1]})" if pred == 14 else f"{a[0]} {sym} {a[1]}"
+
+
+CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
+    arith.AddfOp: _bin("+"), arith.SubfOp: _bin("-"), arith.MulfOp: _bin("*"),
+    arith.DivfOp: _bin("/"), arith.AddiOp: _bin("+"), arith.SubiOp: _bin("-"),
+    arith.MuliOp: _bin("*"), arith.DivUIOp: lambda op, a: f"(int64_t)((uint64_t){a[0]} / (uint64_t){a[1]})",
+    arith.RemUIOp: lambda op, a: f"(int64_t)((uint64_t){a[0]} % (uint64_t){a[1]})",
+    arith.DivSIOp: _helper("div"), arith.FloorDivSIOp: _helper("floordiv"),
+    arith.RemSIOp: _helper("rem"),
+    arith.AndIOp: _bin("&"), arith.OrIOp: _bin("|"), arith.XOrIOp: _bin("^"),
+    arith.MaximumfOp: _fminmax("maxf"), arith.MinimumfOp: _fminmax("minf"),
+    arith.MaxSIOp: lambda op, a: f"{a[0]} > {a[1]} ? {a[0]} : {a[1]}",
+    arith.MinSIOp: lambda op, a: f"{a[0]} < {a[1]} ? {a[0]} : {a[1]}",
+    arith.CmpiOp: _cmpi, arith.CmpfOp: _cmpf,
+    arith.SelectOp: lambda op, a: f"{a[0]} ? {a[1]} : {a[2]}",
+    arith.NegfOp: lambda op, a: f"-{a[0]}",
+    arith.ExtFOp: _cast, arith.TruncFOp: _cast, arith.FPToSIOp: _cast, arith.SIToFPOp: _cast,
+    arith.UIToFPOp: _cast, arith.ExtSIOp: _cast, arith.TruncIOp: _cast, arith.ExtUIOp: _cast,
+    arith.IndexCastOp: _cast,
+    math.ExpOp: _fcall("exp"), math.LogOp: _fcall("log"), math.Log1pOp: _fcall("log1p"),
+    math.ExpM1Op: _fcall("expm1"), math.SqrtOp: _fcall("sqrt"), math.SinOp: _fcall("sin"),
+    math.CosOp: _fcall("cos"), math.TanhOp: _fcall("tanh"), math.AbsFOp: _fcall("fabs"),
+    math.PowFOp: _fcall("pow"), math.FloorOp: _fcall("floor"),
+    math.AbsIOp: _helper("abs"), math.IPowIOp: _helper("ipow"),
+}

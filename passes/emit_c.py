@@ -1,0 +1,294 @@
+"""The C emitter: scf-level IR (after `convert-loop-to-scf`) -> one C translation unit.
+
+The public function (`func.func @main`) becomes `mlc_entry` of runtime/mlc_abi.h; every
+private kernel function becomes a `static` C function (gcc time stays linear). A memref
+is a descriptor of C variables: an element pointer (offset applied), one size and one
+stride (in elements) per dim; contiguous memrefs derive their strides from their sizes,
+so the innermost stride is the literal 1 and gcc can vectorize. `loop` view ops only
+rewrite descriptors. `loop.check` failures return an error index into `messages`; no
+user string ever reaches the C source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from io import StringIO
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref, scf
+from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.utils.target import Target
+
+from mlc.dialects import loop
+from mlc.passes.c_scalar import CODE_FOR_OP, PRELUDE, constant_literal, ctype
+from mlc.passes.c_views import ViewEmitter, constant_array
+
+FIRST_MESSAGE = 2
+"""Error codes 0 (success) and 1 (MLC_ERR_ALLOC) are reserved by the ABI."""
+
+
+@dataclass
+class Desc:
+    """C expressions of a memref: element pointer, sizes, strides (in elements)."""
+
+    ptr: str
+    sizes: list[str]
+    strides: list[str]
+
+
+@dataclass
+class CModule:
+    source: str
+    messages: list[tuple[str, str]] = field(default_factory=list)
+
+
+class CEmitter(ViewEmitter):
+    def __init__(self) -> None:
+        self.out = StringIO()
+        self.globals = StringIO()
+        self.names: dict[SSAValue, str] = {}
+        self.descs: dict[SSAValue, Desc] = {}
+        self.messages: list[tuple[str, str]] = [("RuntimeError", "success"),
+                                                ("MemoryError", "out of memory")]
+        self.n = 0
+        self.depth = 1
+        self.scratch = 0
+
+    # -- naming and writing -------------------------------------------------------
+    def fresh(self, prefix: str = "v") -> str:
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def name(self, v: SSAValue) -> str:
+        if v not in self.names:
+            self.names[v] = self.fresh()
+        return self.names[v]
+
+    def line(self, s: str) -> None:
+        self.out.write("  " * self.depth + s + "\n")
+
+    def message(self, kind: str, text: str) -> int:
+        self.messages.append((kind, text))
+        return len(self.messages) - 1
+
+    def fail(self, code: int, values: list[str]) -> str:
+        sets = "".join(f" ctx->err_vals[{i}] = (int64_t)({v});" for i, v in enumerate(values))
+        return f"{{ ctx->err_code = {code};{sets} goto mlc_fail; }}"
+
+    # -- memref descriptors ---------------------------------------------------------
+    def contiguous(self, v: SSAValue, ptr: str, sizes: list[str]) -> Desc:
+        strides = ["1"] * len(sizes)
+        for i in range(len(sizes) - 2, -1, -1):
+            strides[i] = self.let("int64_t", f"{strides[i + 1]} * {sizes[i + 1]}")
+        d = Desc(ptr, sizes, strides)
+        self.descs[v] = d
+        return d
+
+    def let(self, ty: str, expr: str) -> str:
+        if expr.isdigit():
+            return expr
+        n = self.fresh("t")
+        self.line(f"const {ty} {n} = {expr};")
+        return n
+
+    def param(self, v: SSAValue, base: str, params: list[str]) -> None:
+        """Declare a kernel parameter; memrefs expand to pointer, sizes (, strides)."""
+        t = v.type
+        if not isinstance(t, MemRefType):
+            params.append(f"{ctype(t)} {base}")
+            self.names[v] = base
+            return
+        params.append(f"{ctype(t.element_type)} *restrict {base}")
+        sizes = [str(d) if d != DYNAMIC_INDEX else f"{base}_n{i}" for i, d in enumerate(t.get_shape())]
+        params += [f"int64_t {s}" for s in sizes if not s.isdigit()]
+        if loop.is_contiguous(t):
+            self.pending.append((v, base, sizes))
+        else:
+            strides = [f"{base}_s{i}" for i in range(len(sizes))]
+            params += [f"int64_t {s}" for s in strides]
+            self.descs[v] = Desc(base, sizes, strides)
+
+    def call_args(self, v: SSAValue) -> list[str]:
+        if not isinstance(v.type, MemRefType):
+            return [self.name(v)]
+        d = self.descs[v]
+        args = [d.ptr] + [s for s, st in zip(d.sizes, v.type.get_shape()) if st == DYNAMIC_INDEX]
+        if not loop.is_contiguous(v.type):
+            args += d.strides
+        return args
+
+    def index(self, m: SSAValue, ivs: list[SSAValue]) -> str:
+        d = self.descs[m]
+        terms = [self.name(i) if s == "1" else f"{self.name(i)} * {s}" for i, s in zip(ivs, d.strides)]
+        return f"{d.ptr}[{' + '.join(terms) or '0'}]"
+
+    # -- functions --------------------------------------------------------------------
+    def emit_module(self, m: ModuleOp) -> CModule:
+        funcs = [f for f in m.ops if isinstance(f, func.FuncOp)]
+        for f in funcs:
+            if f.sym_visibility is not None and f.sym_visibility.data == "private":
+                self.emit_kernel(f)
+        for f in funcs:
+            if f.sym_visibility is None or f.sym_visibility.data != "private":
+                self.emit_entry(f)
+        src = PRELUDE + self.globals.getvalue() + self.out.getvalue()
+        return CModule(src, self.messages)
+
+    def emit_kernel(self, f: func.FuncOp) -> None:
+        params: list[str] = []
+        self.pending: list = []
+        for i, a in enumerate(f.body.block.args):
+            self.param(a, f"p{i}", params)
+        self.out.write(f"static void {f.sym_name.data}({', '.join(params)}) {{\n")
+        for v, base, sizes in self.pending:
+            self.contiguous(v, base, sizes)
+        self.emit_block(f.body.block.ops)
+        self.out.write("}\n\n")
+
+    def emit_entry(self, f: func.FuncOp) -> None:
+        body, self.out = self.out, StringIO()
+        shape_off = 0
+        for k, a in enumerate(f.body.block.args):
+            t = a.type
+            ptr = self.fresh("arg")
+            self.line(f"{ctype(t.element_type)} *restrict {ptr} = ({ctype(t.element_type)} *)data[{k}];")
+            r = t.get_num_dims()
+            sizes = [f"shapes[{shape_off + i}]" for i in range(r)]
+            strides = [f"strides[{shape_off + i}]" for i in range(r)]
+            self.descs[a] = Desc(ptr, [self.let("int64_t", s) for s in sizes],
+                                 [self.let("int64_t", s) for s in strides])
+            shape_off += r
+        self.emit_block(f.body.block.ops)
+        code, self.out = self.out.getvalue(), body
+        self.out.write("int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, "
+                       "const int64_t *strides) {\n")
+        self.out.write(f"  int64_t mlc_rc = 0;\n  void *mlc_scratch[{max(self.scratch, 1)}] = {{0}};\n")
+        self.out.write(code)
+        self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n")
+        self.out.write(f"  for (int i = 0; i < {max(self.scratch, 1)}; ++i) free(mlc_scratch[i]);\n"
+                       "  return mlc_rc;\n}\n")
+
+    def emit_block(self, ops) -> None:
+        for op in ops:
+            self.emit_op(op)
+
+    def emit_op(self, op: Operation) -> None:
+        handler = self.HANDLERS.get(type(op))
+        if handler is not None:
+            handler(self, op)
+        elif type(op) in CODE_FOR_OP:
+            r = op.results[0]
+            expr = CODE_FOR_OP[type(op)](op, [self.name(v) for v in op.operands])
+            self.line(f"const {ctype(r.type)} {self.name(r)} = {expr};")
+        else:
+            raise TypeError(f"the C emitter cannot emit {op.name}")
+
+    # -- op handlers -------------------------------------------------------------------
+    def _constant(self, op: arith.ConstantOp) -> None:
+        self.line(f"const {ctype(op.result.type)} {self.name(op.result)} = {constant_literal(op)};")
+
+    def _dim(self, op: memref.DimOp) -> None:
+        k = op.index.owner.value.value.data  # type: ignore[union-attr]
+        self.names[op.result] = self.descs[op.source].sizes[k]
+
+    def _load(self, op: memref.LoadOp) -> None:
+        self.line(f"const {ctype(op.res.type)} {self.name(op.res)} = {self.index(op.memref, op.indices)};")
+
+    def _store(self, op: memref.StoreOp) -> None:
+        self.line(f"{self.index(op.memref, op.indices)} = {self.name(op.value)};")
+
+    def _for(self, op: scf.ForOp) -> None:
+        block = op.body.block
+        iv, *carried = block.args
+        for r, init, arg in zip(op.results, op.iter_args, carried):
+            self.line(f"{ctype(r.type)} {self.name(r)} = {self.name(init)};")
+            self.names[arg] = self.names[r]
+        i = self.name(iv)
+        self.line(f"for (int64_t {i} = {self.name(op.lb)}; {i} < {self.name(op.ub)}; {i} += {self.name(op.step)}) {{")
+        self.depth += 1
+        for inner in block.ops:
+            if isinstance(inner, scf.YieldOp):
+                tmp = [self.let(ctype(v.type), self.name(v)) if len(op.results) > 1 else self.name(v)
+                       for v in inner.operands]
+                for r, t in zip(op.results, tmp):
+                    self.line(f"{self.name(r)} = {t};")
+            else:
+                self.emit_op(inner)
+        self.depth -= 1
+        self.line("}")
+
+    def _call(self, op: func.CallOp) -> None:
+        args = [a for v in op.arguments for a in self.call_args(v)]
+        self.line(f"{op.callee.root_reference.data}({', '.join(args)});")
+
+    def _return(self, op: func.ReturnOp) -> None:
+        if self.depth == 1:
+            self.line("return;" if not self.in_entry(op) else "/* results are runtime buffers */")
+
+    def in_entry(self, op: Operation) -> bool:
+        f = op.parent_op()
+        return isinstance(f, func.FuncOp) and (f.sym_visibility is None or f.sym_visibility.data != "private")
+
+    def _alloc(self, op: memref.AllocOp) -> None:
+        t = op.memref.type
+        sizes = self.sizes_of(t, op.dynamic_sizes)
+        el = ctype(t.element_type)
+        n = self.name(op.memref)
+        count = " * ".join(["(size_t)1"] + sizes)
+        self.line(f"{el} *restrict {n} = ({el} *)malloc(sizeof({el}) * ({count} + 1));")
+        self.line(f"if (!{n}) {self.fail(1, [])}")
+        self.line(f"mlc_scratch[{self.scratch}] = {n};")
+        self.scratch += 1
+        self.contiguous(op.memref, n, sizes)
+
+    def _alloc_output(self, op: loop.AllocOutputOp) -> None:
+        t = op.result.type
+        sizes = self.sizes_of(t, op.sizes)
+        el = ctype(t.element_type)
+        n = self.name(op.result)
+        shp = self.fresh("shape")
+        self.line(f"const int64_t {shp}[{max(len(sizes), 1)}] = {{{', '.join(sizes) or '0'}}};")
+        self.line(f"{el} *restrict {n} = ({el} *)ctx->alloc_output(ctx, {op.index.value.data}, {shp});")
+        self.line(f"if (!{n}) {self.fail(1, [])}")
+        self.contiguous(op.result, n, sizes)
+
+    def sizes_of(self, t: MemRefType, dynamic: tuple[SSAValue, ...]) -> list[str]:
+        dyn = iter(dynamic)
+        return [self.name(next(dyn)) if d == DYNAMIC_INDEX else str(d) for d in t.get_shape()]
+
+    def _loop_constant(self, op: loop.ConstantOp) -> None:
+        n = self.fresh("lit")
+        self.globals.write(constant_array(op, n))
+        t = op.result.type
+        self.contiguous(op.result, f"((({ctype(t.element_type)} *){n}))",
+                        [str(d) for d in t.get_shape()])
+
+    def _check(self, op: loop.CheckOp) -> None:
+        code = self.message(op.kind.data, op.message.data)
+        self.line(f"if (!({self.name(op.cond)})) {self.fail(code, [self.name(v) for v in op.values])}")
+
+
+CEmitter.HANDLERS = {
+    arith.ConstantOp: CEmitter._constant, memref.DimOp: CEmitter._dim,
+    memref.LoadOp: CEmitter._load, memref.StoreOp: CEmitter._store, scf.ForOp: CEmitter._for,
+    func.CallOp: CEmitter._call, func.ReturnOp: CEmitter._return, memref.AllocOp: CEmitter._alloc,
+    loop.AllocOutputOp: CEmitter._alloc_output, loop.ConstantOp: CEmitter._loop_constant,
+    loop.CheckOp: CEmitter._check, **ViewEmitter.VIEW_HANDLERS,
+}
+
+
+def emit_c(module: ModuleOp) -> CModule:
+    """The C source and the error-message table of a scf-level module."""
+    return CEmitter().emit_module(module)
+
+
+@dataclass(frozen=True)
+class CTarget(Target):
+    """`mlc-opt -t c`: print the C that mlc.function compiles."""
+
+    name = "c"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        output.write(emit_c(module).source)

@@ -1,0 +1,130 @@
+"""Shared state of `convert-mt-to-loop` while it rewrites one function.
+
+`FuncLowering` maps each `mt` value to the memref that holds it, appends the new ops in
+order (with the `mt` op's source location), caches index constants and buffer sizes,
+and builds the runtime checks whose messages name the op and the user's source line.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from xdsl.dialects import arith, memref
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    FileLineColLoc,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    StringAttr,
+)
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
+
+from mlc.dialects import loop
+from mlc.passes.scalar_rules import ScalarBuilder
+
+
+def where(op: Operation) -> str:
+    """` (file.py:12)` for an op built from user code, else ''."""
+    loc = op.location
+    if isinstance(loc, FileLineColLoc):
+        return f" ({loc.filename.data}:{loc.line.data})"
+    return ""
+
+
+def describe(v: SSAValue, position: int) -> str:
+    """How an error message names an operand: the user's input name when known."""
+    if isinstance(v, BlockArgument) and v.name_hint:
+        return f"input '{v.name_hint}'"
+    return f"operand {position}"
+
+
+class FuncLowering:
+    """Builds the loop-level body of one function."""
+
+    def __init__(self) -> None:
+        self.ops: list[Operation] = []
+        self.buf: dict[SSAValue, SSAValue] = {}
+        self.fresh: dict[SSAValue, Operation] = {}
+        self._sizes: dict[SSAValue, list[SSAValue]] = {}
+        self._consts: dict[int, SSAValue] = {}
+        self.location: Attribute | None = None
+
+    def emit(self, op: Operation) -> SSAValue:
+        if self.location is not None:
+            op.location = self.location
+        self.ops.append(op)
+        return op.results[0] if op.results else None  # type: ignore[return-value]
+
+    def index(self, n: int) -> SSAValue:
+        if n not in self._consts:
+            self._consts[n] = self.emit(arith.ConstantOp(IntegerAttr(n, IndexType())))
+        return self._consts[n]
+
+    def sizes(self, m: SSAValue) -> list[SSAValue]:
+        """One index value per dim of memref m (constants for static dims)."""
+        if m not in self._sizes:
+            shape = m.type.get_shape()  # type: ignore[attr-defined]
+            self._sizes[m] = [self.index(d) if d != DYNAMIC_INDEX
+                              else self.emit(memref.DimOp(m, self.index(i)))
+                              for i, d in enumerate(shape)]
+        return self._sizes[m]
+
+    def rebind(self, old: SSAValue, new: SSAValue) -> None:
+        """Point every mt value held in `old` at buffer `new` instead."""
+        for key, val in self.buf.items():
+            if val is old:
+                self.buf[key] = new
+        self._sizes[new] = self._sizes.pop(old)
+
+    def set_sizes(self, m: SSAValue, sizes: Sequence[SSAValue]) -> None:
+        self._sizes[m] = list(sizes)
+
+    def alloc(self, elem: Attribute, shape: Sequence[int], sizes: Sequence[SSAValue]) -> SSAValue:
+        """A fresh contiguous buffer (freed by the emitter, or handed to the runtime
+        if it becomes a result)."""
+        ty = loop.contiguous_type(elem, shape)
+        dyn = [s for s, d in zip(sizes, shape) if d < 0]
+        op = memref.AllocOp(dyn, [], ty)
+        m = self.emit(op)
+        self.fresh[m] = op
+        self.set_sizes(m, sizes)
+        return m
+
+    def check(self, cond: SSAValue, values: Sequence[SSAValue], message: str,
+              kind: str = "ValueError") -> None:
+        self.emit(loop.CheckOp.create(
+            operands=[cond, *values],
+            properties={"kind": StringAttr(kind), "message": StringAttr(message)}))
+
+    def check_equal(self, a: SSAValue, b: SSAValue, message: str) -> None:
+        if a is b:
+            return
+        self.check(self.emit(arith.CmpiOp(a, b, "eq")), [a, b], message)
+
+    def product(self, values: Sequence[SSAValue]) -> SSAValue:
+        total = self.index(1)
+        for v in values:
+            total = self.emit(arith.MuliOp(total, v))
+        return total
+
+    def memref_type(self, m: SSAValue) -> MemRefType:
+        return m.type  # type: ignore[return-value]
+
+
+def elemwise_kernel(L: FuncLowering, ins: list[SSAValue], out: SSAValue,
+                    in_dtypes: list[str], body: Callable[[ScalarBuilder, list[SSAValue]], SSAValue]) -> None:
+    """Emit `loop.elemwise ins(...) outs(out)` whose scalar body is built by `body`."""
+    block = Block(arg_types=[v.type.element_type for v in ins])  # type: ignore[attr-defined]
+    sb = ScalarBuilder()
+    result = body(sb, list(block.args))
+    block.add_ops(sb.ops + [loop.YieldOp(result)])
+    L.emit(loop.ElemwiseOp(ins, out, Region(block)))
+
+
+def copy_to_fresh(L: FuncLowering, m: SSAValue, elem=None, dtypes=("", "")) -> SSAValue:
+    """A contiguous copy of buffer m, optionally converted between dtypes."""
+    t = L.memref_type(m)
+    out = L.alloc(elem or t.element_type, t.get_shape(), L.sizes(m))
+    elemwise_kernel(L, [m], out, [], lambda sb, a: sb.convert(a[0], *dtypes) if elem else a[0])
+    return out

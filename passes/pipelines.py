@@ -1,0 +1,88 @@
+"""Pipelines: the explicit, ordered pass lists shared by `mlc.function` and `mlc-opt`.
+
+`GRAPH_PIPELINES[mode]` optimizes `mt` graphs; `LOWERING` takes `mt` to scf-level IR;
+`compile_module` runs both and the C emitter, keeping the IR text of each stage for
+`f.ir(stage)` and for replay with `mlc-opt`.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from mlc.passes.registry import get_pass
+
+GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
+    "FAST_RUN": ("canonicalize", "cse", "dce"),
+    "FAST_COMPILE": ("dce",),
+}
+TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop",)
+TO_SCF: tuple[str, ...] = ("convert-loop-to-scf", "canonicalize", "cse")
+STAGES = ("mt", "loop", "scf", "c")
+
+
+def make_context() -> Context:
+    """A context with every dialect that mlc's IR uses loaded."""
+    from xdsl.dialects import arith, builtin, func, math, memref, scf
+
+    from mlc.dialects.loop import LOOP
+    from mlc.dialects.mt import MT
+
+    ctx = Context()
+    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP):
+        ctx.load_dialect(d)
+    return ctx
+
+
+def parse_pipeline(names: Sequence[str]) -> list[ModulePass]:
+    return [get_pass(n)() for n in names]
+
+
+def run_passes(module: ModuleOp, names: Sequence[str], ctx: Context | None = None) -> None:
+    ctx = ctx or make_context()
+    for p in parse_pipeline(names):
+        p.apply(ctx, module)
+
+
+@dataclass
+class Compiled:
+    """What the runtime needs from a compiled graph, plus the IR of every stage."""
+
+    c_source: str
+    messages: list[tuple[str, str]]
+    stages: dict[str, str] = field(default_factory=dict)
+
+    def stage(self, name: str) -> str:
+        if name not in STAGES:
+            raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}")
+        return self.stages[name]
+
+
+def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool = True) -> Compiled:
+    """Optimize and lower an `mt` module (in place) and emit C.
+
+    The module holds one public `func.func`; its arguments are the inputs then the
+    shared variables, its results the outputs then the update values (the ABI order)."""
+    from mlc.passes.emit_c import emit_c
+
+    if mode not in GRAPH_PIPELINES:
+        raise ValueError(f"unknown mode {mode!r}; modes are {', '.join(GRAPH_PIPELINES)}")
+    stages: dict[str, str] = {}
+    frozen = gc.isenabled()
+    gc.disable()
+    try:
+        for stage, names in (("mt", GRAPH_PIPELINES[mode]), ("loop", TO_LOOP), ("scf", TO_SCF)):
+            run_passes(module, names)
+            if keep_stages:
+                stages[stage] = str(module)
+        c = emit_c(module)
+    finally:
+        if frozen:
+            gc.enable()
+    stages["c"] = c.source
+    return Compiled(c.source, c.messages, stages)

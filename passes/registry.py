@@ -1,0 +1,53 @@
+"""The pass registry: every pass name that `mlc.function` pipelines and `mlc-opt -p` accept.
+
+Entries import lazily (as xDSL's `get_all_passes` does) so that listing passes is cheap.
+mlc's own `canonicalize` replaces xDSL's: it runs xDSL's canonicalization patterns plus
+the `mt` rewrites.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from xdsl.passes import ModulePass
+
+
+def _canonicalize() -> type[ModulePass]:
+    from mlc.passes.canonicalize import CanonicalizePass
+    return CanonicalizePass
+
+
+def _cse() -> type[ModulePass]:
+    from xdsl.transforms.common_subexpression_elimination import CommonSubexpressionElimination
+    return CommonSubexpressionElimination
+
+
+def _dce() -> type[ModulePass]:
+    from xdsl.transforms.dead_code_elimination import DeadCodeElimination
+    return DeadCodeElimination
+
+
+def _mt_to_loop() -> type[ModulePass]:
+    from mlc.passes.convert_mt_to_loop import ConvertMtToLoopPass
+    return ConvertMtToLoopPass
+
+
+def _loop_to_scf() -> type[ModulePass]:
+    from mlc.passes.convert_loop_to_scf import ConvertLoopToScfPass
+    return ConvertLoopToScfPass
+
+
+MLC_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "canonicalize": _canonicalize,
+    "cse": _cse,
+    "dce": _dce,
+    "convert-mt-to-loop": _mt_to_loop,
+    "convert-loop-to-scf": _loop_to_scf,
+}
+
+
+def get_pass(name: str) -> type[ModulePass]:
+    try:
+        return MLC_PASSES[name]()
+    except KeyError:
+        raise ValueError(f"unknown pass {name!r}; passes are {', '.join(sorted(MLC_PASSES))}") from None

@@ -1,0 +1,105 @@
+"""Compile a `FunctionGraph` once: in-memory and on-disk caches around the pipeline.
+
+    graph hash --memory--> artifact
+               --disk----> C source + messages --compile_c (its own .so cache)--> library
+               --miss----> to_module -> passes.pipelines.compile_module -> C source
+
+A hit in a new process (same graph, mode and mlc version) skips xDSL entirely, and
+`compile_c` finds the shared object in its own cache, so gcc does not run either.
+`stats` counts what happened, for tests and benchmarks. The garbage collector is kept
+out of the pipeline run (DESIGN.md: xDSL builds many cyclic objects; see
+docs/architecture.md for the measurement).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from mlc.compile.fgraph import FunctionGraph
+from mlc.config import config
+
+stats = {"compile_module": 0, "memory_hits": 0, "disk_hits": 0}
+"""Counters: pipeline runs, in-memory cache hits, disk cache hits (this process)."""
+
+_memory: dict[tuple[str, str], "Artifact"] = {}
+
+
+@dataclass
+class Artifact:
+    """What every function with one graph hash shares: code, messages, loaded library."""
+
+    c_source: str
+    messages: list[tuple[str, str]]
+    library: Any
+    compiled: Optional[Any] = None  # passes.pipelines.Compiled, when this process made it
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a block with the cyclic GC off and the objects alive so far frozen, so that the
+    many short-lived xDSL objects do not make it rescan the whole heap."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def run_pipeline(fg: FunctionGraph, mode: str) -> Any:
+    """Translate `fg` to `mt` and run the pass pipeline of `mode` (a `Compiled`)."""
+    from mlc.compile.translate import to_module
+    from mlc.passes.pipelines import compile_module
+    with gc_paused():
+        module = to_module(fg)
+        stats["compile_module"] += 1
+        return compile_module(module, mode)
+
+
+def disk_key(graph_key: str, mode: str) -> str:
+    from mlc import __version__
+    text = f"{graph_key}|{mode}|{__version__}|{config.device}|openmp={config.openmp}"
+    return "fn-" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _from_disk(key: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
+    from mlc import runtime
+    blob = runtime.cache_get(key)
+    if blob is None:
+        return None
+    try:
+        data = json.loads(blob)
+        return data["c_source"], [tuple(m) for m in data["messages"]]
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged entry is recompiled and overwritten
+
+
+def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
+    """The compiled artifact of `fg`, from a cache when possible."""
+    found = _memory.get((graph_key, mode))
+    if found is not None:
+        stats["memory_hits"] += 1
+        return found
+    from mlc import runtime
+    key = disk_key(graph_key, mode)
+    cached = _from_disk(key)
+    compiled = None
+    if cached is not None:
+        stats["disk_hits"] += 1
+        c_source, messages = cached
+    else:
+        compiled = run_pipeline(fg, mode)
+        c_source, messages = compiled.c_source, [tuple(m) for m in compiled.messages]
+        blob = json.dumps({"c_source": c_source, "messages": messages}).encode()
+        runtime.cache_put(key, blob)
+    library = runtime.load_library(runtime.compile_c(c_source, cache_dir=config.compiledir))
+    found = _memory[(graph_key, mode)] = Artifact(c_source, messages, library, compiled)
+    return found

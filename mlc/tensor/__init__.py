@@ -1,0 +1,35 @@
+"""`mlc.tensor` (`import mlc.tensor as T`): symbolic tensors and the functions on them.
+
+This is the Theano-compatible surface of the frontend: typed constructors
+(`T.dmatrix`, `T.fvector`, `T.scalar(dtype=...)`), `T.TensorType`, constants, and
+NumPy-named functions. Everything here builds light graph nodes (`variable.py`) that
+`mlc.function` translates into the `mt` dialect.
+"""
+
+# variable.py first: it loads the function modules its operator methods call
+from mlc.tensor.variable import Apply, Constant, Variable  # noqa: I001
+
+from mlc.tensor import nnet
+from mlc.tensor.basic import (
+    as_tensor_variable,
+    cast,
+    constant,
+    dimshuffle,
+    reshape,
+    shape,
+    switch,
+    transpose,
+    where,
+)
+from mlc.tensor.math import *  # noqa: F401,F403
+from mlc.tensor.math import __all__ as _math_names
+from mlc.tensor.type import CONSTRUCTORS, TensorType
+
+globals().update(CONSTRUCTORS)
+
+TensorVariable = Variable
+TensorConstant = Constant
+
+__all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
+           "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
+           "switch", "transpose", "where", "nnet", *_math_names, *CONSTRUCTORS]

@@ -1,0 +1,285 @@
+"""The frontend graph: `Variable`, `Constant` and `Apply` nodes, and the Python operators.
+
+Graphs are light Python objects (DESIGN.md option (b), see docs/architecture.md): an
+`Apply` names an `mt` op class, its inputs and parameters; its output types come from the
+op class's own `infer`, so the dialect holds the single typing rule. `mlc.function`
+translates the graph reachable from its outputs into `mt` ops in one walk. Nodes hold no
+xDSL values, so a graph dies with its last Python reference, even when it was built on a
+long-lived shared variable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import FileLineColLoc
+
+from mlc.dialects.dtypes import DYN, MtTypeError
+from mlc.srcloc import describe, user_location
+from mlc.tensor.type import TensorType
+
+if TYPE_CHECKING:
+    from mlc.dialects.mt import MtOp
+
+
+class Apply:
+    """One application of an `mt` op class to input variables, with Python parameters."""
+
+    __slots__ = ("op", "inputs", "params", "outputs", "loc")
+
+    def __init__(self, op: "type[MtOp]", inputs: Sequence["Variable"], params: dict[str, Any],
+                 outputs: list["Variable"], loc: FileLineColLoc) -> None:
+        self.op = op
+        self.inputs = tuple(inputs)
+        self.params = params
+        self.outputs = outputs
+        self.loc = loc
+
+    def __repr__(self) -> str:
+        return f"Apply({self.op.name}, {list(self.inputs)}, {self.params})"
+
+
+class Variable:
+    """A symbolic tensor: a graph input (no owner) or output `index` of `owner`."""
+
+    __slots__ = ("type", "owner", "index", "name", "loc", "__weakref__")
+    __array_ufunc__ = None  # `ndarray + var` defers to Variable.__radd__
+
+    def __init__(self, type: TensorType, owner: Optional[Apply] = None, index: Optional[int] = None,
+                 name: Optional[str] = None, loc: Optional[FileLineColLoc] = None) -> None:
+        self.type = type
+        self.owner = owner
+        self.index = index
+        self.name = name
+        self.loc = loc if loc is not None else user_location()
+
+    # -- metadata ---------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        return self.type.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.type.dims)
+
+    @property
+    def broadcastable(self) -> tuple[bool, ...]:
+        return self.type.broadcastable
+
+    @property
+    def shape(self) -> "Variable":
+        """The symbolic shape, an int64 vector of length ndim (`x.shape[0]` works)."""
+        return _basic.shape(self)
+
+    @property
+    def T(self) -> "Variable":
+        return _basic.transpose(self)
+
+    def __repr__(self) -> str:
+        if self.name:
+            return self.name
+        if self.owner is not None:
+            return f"{self.owner.op.name.removeprefix('mt.')}.{self.index}"
+        return f"<{self.type}>"
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def __bool__(self) -> bool:
+        raise TypeError("a symbolic variable has no truth value: use T.switch / T.where "
+                        "for conditionals, or T.eq for comparisons")
+
+    def __len__(self) -> int:
+        return _static_length(self)
+
+    def __iter__(self) -> Iterator["Variable"]:
+        for i in range(_static_length(self)):
+            yield self[i]
+
+    # -- arithmetic -------------------------------------------------------------------
+    def __add__(self, other: Any) -> "Variable":
+        return _math.add(self, other)
+
+    def __radd__(self, other: Any) -> "Variable":
+        return _math.add(other, self)
+
+    def __sub__(self, other: Any) -> "Variable":
+        return _math.sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Variable":
+        return _math.sub(other, self)
+
+    def __mul__(self, other: Any) -> "Variable":
+        return _math.mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Variable":
+        return _math.mul(other, self)
+
+    def __truediv__(self, other: Any) -> "Variable":
+        return _math.true_div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Variable":
+        return _math.true_div(other, self)
+
+    def __floordiv__(self, other: Any) -> "Variable":
+        return _math.int_div(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Variable":
+        return _math.int_div(other, self)
+
+    def __mod__(self, other: Any) -> "Variable":
+        return _math.mod(self, other)
+
+    def __rmod__(self, other: Any) -> "Variable":
+        return _math.mod(other, self)
+
+    def __pow__(self, other: Any) -> "Variable":
+        return _math.pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Variable":
+        return _math.pow(other, self)
+
+    def __matmul__(self, other: Any) -> "Variable":
+        return _math.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Variable":
+        return _math.matmul(other, self)
+
+    def __neg__(self) -> "Variable":
+        return _math.neg(self)
+
+    def __pos__(self) -> "Variable":
+        return self
+
+    def __abs__(self) -> "Variable":
+        return _math.abs(self)
+
+    # -- comparisons and bitwise ops (`==` stays identity: use T.eq) ------------------
+    def __lt__(self, other: Any) -> "Variable":
+        return _math.lt(self, other)
+
+    def __le__(self, other: Any) -> "Variable":
+        return _math.le(self, other)
+
+    def __gt__(self, other: Any) -> "Variable":
+        return _math.gt(self, other)
+
+    def __ge__(self, other: Any) -> "Variable":
+        return _math.ge(self, other)
+
+    def __and__(self, other: Any) -> "Variable":
+        return _math.and_(self, other)
+
+    def __rand__(self, other: Any) -> "Variable":
+        return _math.and_(other, self)
+
+    def __or__(self, other: Any) -> "Variable":
+        return _math.or_(self, other)
+
+    def __ror__(self, other: Any) -> "Variable":
+        return _math.or_(other, self)
+
+    def __xor__(self, other: Any) -> "Variable":
+        return _math.xor(self, other)
+
+    def __rxor__(self, other: Any) -> "Variable":
+        return _math.xor(other, self)
+
+    def __invert__(self) -> "Variable":
+        return _math.invert(self)
+
+    __hash__ = object.__hash__
+
+    # -- methods ----------------------------------------------------------------------
+    def __getitem__(self, index: Any) -> "Variable":
+        return _subtensor.getitem(self, index)
+
+    def sum(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _math.sum(self, axis, keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _math.mean(self, axis, keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _math.max(self, axis, keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _math.min(self, axis, keepdims)
+
+    def prod(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _math.prod(self, axis, keepdims)
+
+    def dot(self, other: Any) -> "Variable":
+        return _math.dot(self, other)
+
+    def clip(self, a_min: Any, a_max: Any) -> "Variable":
+        return _math.clip(self, a_min, a_max)
+
+    def astype(self, dtype: Any) -> "Variable":
+        return _basic.cast(self, dtype)
+
+    def reshape(self, *shape: Any, ndim: Optional[int] = None) -> "Variable":
+        return _basic.reshape(self, shape[0] if len(shape) == 1 else shape, ndim=ndim)
+
+    def dimshuffle(self, *pattern: Any) -> "Variable":
+        return _basic.dimshuffle(self, *pattern)
+
+    def transpose(self, *axes: Any) -> "Variable":
+        return _basic.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+
+class Constant(Variable):
+    """A literal tensor; `data` is a read-only ndarray of exactly the variable's dtype."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: np.ndarray, name: Optional[str] = None,
+                 loc: Optional[FileLineColLoc] = None) -> None:
+        ty = TensorType.make(data.dtype.name, tuple(data.shape))
+        super().__init__(ty, None, None, name, loc)
+        data = np.array(data, copy=True)
+        data.flags.writeable = False
+        self.data = data
+
+    def __repr__(self) -> str:
+        if self.name:
+            return self.name
+        return f"Constant({np.array2string(self.data, threshold=8)}, {self.dtype})"
+
+
+def _static_length(x: Variable) -> int:
+    if x.ndim == 0:
+        raise TypeError("len() of a 0-d (scalar) symbolic variable")
+    if x.type.dims[0] == DYN:
+        raise TypeError(f"len() of {x!r}: its first dimension is only known at run time; "
+                        "use x.shape[0]")
+    return x.type.dims[0]
+
+
+def apply(op: "type[MtOp]", inputs: Sequence[Variable], fn: str, loc: Optional[FileLineColLoc] = None,
+          **params: Any) -> Variable:
+    """Apply `op` to `inputs` and return its (single) output, typed by `op.infer`.
+
+    A typing error becomes a TypeError that names the frontend function `fn`, the mt op
+    and the user's source line."""
+    return apply_node(op, inputs, params, fn, loc).outputs[0]
+
+
+def apply_node(op: "type[MtOp]", inputs: Sequence[Variable], params: dict[str, Any], fn: str,
+               loc: Optional[FileLineColLoc] = None) -> Apply:
+    if loc is None:
+        loc = user_location()
+    try:
+        out_types = op.infer([v.type.mt for v in inputs], **params)
+    except MtTypeError as e:
+        raise TypeError(f"{fn}: {e}\n  at {describe(loc)}") from None
+    node = Apply(op, inputs, params, [], loc)
+    node.outputs = [Variable(TensorType.from_mt(t), node, i, None, loc) for i, t in enumerate(out_types)]
+    return node
+
+
+# Operator methods dispatch to the function modules, which import this one first.
+from mlc.tensor import basic as _basic  # noqa: E402
+from mlc.tensor import math as _math  # noqa: E402
+from mlc.tensor import subtensor as _subtensor  # noqa: E402

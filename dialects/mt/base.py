@@ -39,7 +39,15 @@ class MtOp(IRDLOperation):
         raise MtTypeError(f"{cls.name} defines no type inference")
 
     @classmethod
-    def build(cls, operands: Sequence[SSAValue | Operation], **params: Any) -> "MtOp":
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        """`Op.build(operands, **params)` = `Op.make`; xDSL's own keyword form (used by
+        the parser: `build(operands=..., result_types=..., ...)`) is passed through."""
+        if "result_types" in kwargs:
+            return super().build(*args, **kwargs)
+        return cls.make(*args, **kwargs)
+
+    @classmethod
+    def make(cls, operands: Sequence[SSAValue | Operation], **params: Any) -> "MtOp":
         """Create the op with inferred result types (raises MtTypeError on bad input)."""
         vals = [SSAValue.get(v) for v in operands]
         types = cls.infer([v.type for v in vals], **params)  # type: ignore[misc]

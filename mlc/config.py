@@ -39,9 +39,8 @@ def _path(value: Any) -> str:
 
 
 def _default_compiledir() -> str:
-    base = os.environ.get("MLC_COMPILEDIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mlc")
-    return _path(base)
+    from mlc.runtime.compile import default_cache_dir  # $MLC_COMPILEDIR or ~/.cache/mlc/<abi>
+    return _path(default_cache_dir())
 
 
 _OPTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[], Any], str]] = {

@@ -36,7 +36,7 @@ class Artifact:
     c_source: str
     messages: list[tuple[str, str]]
     library: Any
-    compiled: Optional[Any] = None  # passes.pipelines.Compiled, when this process made it
+    compiled: Optional[Any] = None  # passes.pipelines.Compiled with stages, once f.ir() ran
 
 
 @contextmanager
@@ -54,14 +54,15 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_pipeline(fg: FunctionGraph, mode: str) -> Any:
-    """Translate `fg` to `mt` and run the pass pipeline of `mode` (a `Compiled`)."""
+def run_pipeline(fg: FunctionGraph, mode: str, keep_stages: bool = False) -> Any:
+    """Translate `fg` to `mt` and run the pass pipeline of `mode` (a `Compiled`); the
+    IR text of every stage is kept only when asked (printing costs time)."""
     from mlc.compile.translate import to_module
     from mlc.passes.pipelines import compile_module
     with gc_paused():
         module = to_module(fg)
         stats["compile_module"] += 1
-        return compile_module(module, mode)
+        return compile_module(module, mode, keep_stages=keep_stages)
 
 
 def disk_key(graph_key: str, mode: str) -> str:
@@ -72,7 +73,7 @@ def disk_key(graph_key: str, mode: str) -> str:
 
 def _from_disk(key: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
     from mlc import runtime
-    blob = runtime.cache_get(key)
+    blob = runtime.cache_get(key, cache_dir=config.compiledir)
     if blob is None:
         return None
     try:
@@ -91,7 +92,6 @@ def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
     from mlc import runtime
     key = disk_key(graph_key, mode)
     cached = _from_disk(key)
-    compiled = None
     if cached is not None:
         stats["disk_hits"] += 1
         c_source, messages = cached
@@ -99,7 +99,7 @@ def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
         compiled = run_pipeline(fg, mode)
         c_source, messages = compiled.c_source, [tuple(m) for m in compiled.messages]
         blob = json.dumps({"c_source": c_source, "messages": messages}).encode()
-        runtime.cache_put(key, blob)
+        runtime.cache_put(key, blob, cache_dir=config.compiledir)
     library = runtime.load_library(runtime.compile_c(c_source, cache_dir=config.compiledir))
-    found = _memory[(graph_key, mode)] = Artifact(c_source, messages, library, compiled)
+    found = _memory[(graph_key, mode)] = Artifact(c_source, messages, library)
     return found

@@ -21,7 +21,7 @@ PYTHON_DATA = (bool, int, float, list, tuple)
 
 def input_label(var: Variable, i: int) -> str:
     """How messages name explicit input i."""
-    return f"input {i} ({var.name!r})" if var.name else f"argument {i}"
+    return f"input '{var.name}' (argument {i})" if var.name else f"input (argument {i})"
 
 
 def _fits(arr: np.ndarray, out: np.ndarray) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from mlc.compile.cache import Artifact, run_pipeline
-from mlc.compile.convert import input_label, make_converter
+from mlc.compile.convert import make_converter
 from mlc.compile.fgraph import FunctionGraph
 from mlc.runtime import _rt
 
@@ -31,8 +31,8 @@ class Function(_rt.Function):
     def __init__(self, art: Artifact, fg: FunctionGraph, mode: str, name: Optional[str]) -> None:
         super().__init__(
             art.library,
-            [(_type_num(v.dtype), v.type.dims, input_label(v, i)) for i, v in enumerate(fg.inputs)],
-            [(_type_num(v.dtype), v.type.dims, repr(v), v.container) for v in fg.shared],
+            [(_type_num(v.dtype), v.type.dims, v.name) for v in fg.inputs],
+            [(_type_num(v.dtype), v.type.dims, v.name, v.container) for v in fg.shared],
             [(_type_num(v.dtype), v.ndim) for v in fg.values],
             len(fg.outputs),
             [fg.shared[k].container for k in fg.updates],
@@ -52,8 +52,8 @@ class Function(_rt.Function):
         """The IR text of this function at `stage` ('mt', 'loop', 'scf' or 'c')."""
         if stage not in STAGES:
             raise ValueError(f"ir: unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-        if self._art.compiled is None:  # compiled in another process: redo the passes
-            self._art.compiled = run_pipeline(self._fg, self.mode)
+        if self._art.compiled is None:  # stages are kept only on demand: redo the passes
+            self._art.compiled = run_pipeline(self._fg, self.mode, keep_stages=True)
         return self._art.compiled.stage(stage)
 
     def fn(self, n_calls: int = 1) -> Any:

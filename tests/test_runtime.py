@@ -113,6 +113,18 @@ int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, const int64_
 }
 """
 
+# Sums the first element of N float64 inputs of any rank into a 0-d result.
+SUM_FIRST = r"""
+#include "mlc_abi.h"
+int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, const int64_t *strides) {
+    double *out = (double *)ctx->alloc_output(ctx, 0, 0);
+    if (!out) { ctx->err_code = MLC_ERR_ALLOC; return MLC_ERR_ALLOC; }
+    *out = 0.0;
+    for (int k = 0; k < N; ++k) *out += *(const double *)data[k];
+    return 0;
+}
+"""
+
 # Misbehaving code: MODE selects the ABI violation to survive.
 ROGUE = r"""
 #include "mlc_abi.h"
@@ -294,6 +306,15 @@ def test_keyword_arguments_by_input_name(vec_add):
                         ({}, "missing input 'b'")]:
         with pytest.raises(TypeError, match=msg):
             vec_add(a, **kwargs) if kwargs else vec_add(a=a)
+
+
+@pytest.mark.parametrize("ndim", [0, 4])
+def test_many_arguments_use_the_heap_buffers(build, ndim):
+    n = 24  # more arguments and shape entries than the stack buffers hold
+    fn = build(SUM_FIRST, [(F64, (-1,) * ndim, f"x{k}") for k in range(n)], [(F64, 0)],
+               defines=f"#define N {n}\n")
+    args = [float(k) if ndim == 0 else np.full((1, 2, 1, 1), float(k)) for k in range(n)]
+    assert float(fn(*args)) == sum(range(n))
 
 
 # ----------------------------------------------------------------------------- checks

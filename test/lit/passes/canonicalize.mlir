@@ -1,0 +1,62 @@
+// RUN: mlc-opt %s -p canonicalize | filecheck %s
+
+// CHECK-LABEL: func.func @double_neg
+// CHECK-NEXT:    func.return %x : tensor<?xf64>
+func.func @double_neg(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %n = mt.neg %x : tensor<?xf64> -> tensor<?xf64>
+  %nn = mt.neg %n : tensor<?xf64> -> tensor<?xf64>
+  func.return %nn : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @double_neg_no_match
+// CHECK-NEXT:    %[[N:.*]] = mt.neg %x
+// CHECK-NEXT:    func.return %[[N]]
+func.func @double_neg_no_match(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %n = mt.neg %x : tensor<?xf64> -> tensor<?xf64>
+  func.return %n : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @mul_div
+// CHECK-NEXT:    func.return %y : tensor<?xf64>
+func.func @mul_div(%x: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
+  %m = mt.mul %x, %y : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  %d = mt.true_div %m, %x : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  func.return %d : tensor<?xf64>
+}
+
+// The divisor is not a factor of the product: nothing cancels.
+// CHECK-LABEL: func.func @mul_div_no_match
+// CHECK:         mt.mul
+// CHECK-NEXT:    mt.true_div
+func.func @mul_div_no_match(%x: tensor<?xf64>, %y: tensor<?xf64>, %z: tensor<?xf64>) -> tensor<?xf64> {
+  %m = mt.mul %x, %y : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  %d = mt.true_div %m, %z : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  func.return %d : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @fold_constants
+// CHECK-NEXT:    %[[C:.*]] = mt.constant {value = dense<[3.000000e+00, 5.000000e+00]> : tensor<2xf64>} : tensor<2xf64>
+// CHECK-NEXT:    func.return %[[C]]
+func.func @fold_constants() -> tensor<2xf64> {
+  %a = mt.constant {value = dense<[1.0, 2.0]> : tensor<2xf64>} : tensor<2xf64>
+  %b = mt.constant {value = dense<[2.0, 3.0]> : tensor<2xf64>} : tensor<2xf64>
+  %s = mt.add %a, %b : tensor<2xf64>, tensor<2xf64> -> tensor<2xf64>
+  func.return %s : tensor<2xf64>
+}
+
+// A dynamic operand cannot be folded.
+// CHECK-LABEL: func.func @fold_constants_no_match
+// CHECK:         mt.add
+func.func @fold_constants_no_match(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %a = mt.constant {value = dense<1.0> : tensor<1xf64>} : tensor<1xf64>
+  %s = mt.add %x, %a : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  func.return %s : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @dead_op
+// CHECK-NOT:     mt.exp
+// CHECK:         func.return %x
+func.func @dead_op(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %e = mt.exp %x : tensor<?xf64> -> tensor<?xf64>
+  func.return %x : tensor<?xf64>
+}

@@ -1,0 +1,65 @@
+// RUN: mlc-opt %s --split-input-file -p convert-loop-to-scf | filecheck %s
+
+// Each kernel becomes a private function of scf.for nests, called in its place.
+// CHECK-LABEL: func.func private @exp_k0(%x: memref<?xf64, strided<[?], offset: ?>>, %{{.*}}: memref<?xf64>)
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      %[[V:.*]] = memref.load %x[%[[I]]]
+// CHECK-NEXT:      %[[E:.*]] = math.exp %[[V]] : f64
+// CHECK-NEXT:      memref.store %[[E]], %{{.*}}[%[[I]]]
+// CHECK-LABEL: func.func @exp
+// CHECK:         func.call @exp_k0(%x, %{{.*}})
+// CHECK-NOT:     loop.elemwise
+func.func @exp(%x: memref<?xf64, strided<[?], offset: ?>>) -> memref<?xf64> {
+  %0 = arith.constant 0 : index
+  %1 = memref.dim %x, %0 : memref<?xf64, strided<[?], offset: ?>>
+  %2 = loop.alloc_output(%1) {index = 0 : i64} : memref<?xf64>
+  loop.elemwise ins(%x : memref<?xf64, strided<[?], offset: ?>>) outs(%2 : memref<?xf64>) {
+  ^bb0(%3: f64):
+    %4 = math.exp %3 : f64
+    loop.yield %4 : f64
+  }
+  func.return %2 : memref<?xf64>
+}
+
+// -----
+
+// A reduction carries its accumulator through scf.for iter_args; scalars used by a
+// kernel body from outside become kernel arguments.
+// CHECK-LABEL: func.func private @mean_k0
+// CHECK:         scf.for
+// CHECK:           %{{.*}} = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %{{.*}}) -> (f64) {
+// CHECK:             arith.addf %[[A]]
+// CHECK-LABEL: func.func private @mean_k1
+// CHECK-SAME:    (%{{.*}}: memref<?xf64>, %{{.*}}: memref<?xf64>, %[[S:[^:]*]]: f64)
+// CHECK:           arith.divf %{{.*}}, %[[S]] : f64
+// CHECK-LABEL: func.func @mean
+// CHECK:         func.call @mean_k0
+// CHECK:         func.call @mean_k1({{.*}}, %scale)
+func.func @mean(%x: memref<?x?xf64, strided<[?, ?], offset: ?>>, %scale: f64) -> memref<?xf64> {
+  %0 = arith.constant 0 : index
+  %1 = memref.dim %x, %0 : memref<?x?xf64, strided<[?, ?], offset: ?>>
+  %t = memref.alloc(%1) : memref<?xf64>
+  loop.reduce ins(%x : memref<?x?xf64, strided<[?, ?], offset: ?>>) outs(%t : memref<?xf64>) attributes {axes = array<i64: 1>, init = 0.000000e+00 : f64} {
+  ^bb0(%a: f64, %v: f64):
+    %s = arith.addf %a, %v : f64
+    loop.yield %s : f64
+  }
+  %o = loop.alloc_output(%1) {index = 0 : i64} : memref<?xf64>
+  loop.elemwise ins(%t : memref<?xf64>) outs(%o : memref<?xf64>) {
+  ^bb0(%v: f64):
+    %d = arith.divf %v, %scale : f64
+    loop.yield %d : f64
+  }
+  func.return %o : memref<?xf64>
+}
+
+// -----
+
+// Descriptor ops are left for the emitter.
+// CHECK-LABEL: func.func @views_no_match
+// CHECK-NEXT:    loop.dimshuffle
+// CHECK-NOT:     func.call
+func.func @views_no_match(%x: memref<?x?xf64, strided<[?, ?], offset: ?>>) -> memref<?x?xf64, strided<[?, ?], offset: ?>> {
+  %t = loop.dimshuffle %x {pattern = array<i64: 1, 0>} : memref<?x?xf64, strided<[?, ?], offset: ?>> -> memref<?x?xf64, strided<[?, ?], offset: ?>>
+  func.return %t : memref<?x?xf64, strided<[?, ?], offset: ?>>
+}

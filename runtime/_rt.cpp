@@ -45,12 +45,8 @@ constexpr int kMaxNdim = 64;  // NumPy 2's limit; bounds every per-array loop be
 template <class T, size_t N>
 class SmallBuf {
   public:
-    explicit SmallBuf(size_t n) : ptr_(n <= N ? stack_ : nullptr) {
-        if (!ptr_) {
-            heap_.reset(new T[n]);
-            ptr_ = heap_.get();
-        }
-    }
+    explicit SmallBuf(size_t n)
+        : heap_(n > N ? new T[n] : nullptr), ptr_(n > N ? heap_.get() : stack_) {}
     T &operator[](size_t i) { return ptr_[i]; }
     T *data() { return ptr_; }
 
@@ -387,7 +383,6 @@ char *fill(PyArrayObject *a, int ndim, int itemsize, int64_t *&shapes, int64_t *
 
 // ---- Function.
 
-struct CallState;
 char *alloc_output(mlc_ctx *ctx, int64_t index, const int64_t *shape);
 
 class Function {
@@ -625,6 +620,8 @@ bool Function::set_call_error(int64_t rc, const mlc_ctx &ctx, PyObject **results
         if (code >= 1 && static_cast<size_t>(code) < messages_.size()) {
             const Message &m = messages_[code];
             PyErr_SetString(m.kind, format_message(m.text, ctx.err_vals).c_str());
+        } else if (code == MLC_ERR_ALLOC) {
+            PyErr_NoMemory();  // a malloc in emitted code failed and no message was given
         } else {
             PyErr_Format(PyExc_RuntimeError, "compiled function failed with error code %lld",
                          static_cast<long long>(code));

@@ -136,6 +136,7 @@ int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, const int64_
     case 2: ctx->alloc_output(ctx, 0, shapes); ctx->alloc_output(ctx, 0, shapes); return 0;
     case 3: return 0;  /* never produces its result */
     case 4: ctx->err_code = 99; return 99;
+    case 6: ctx->err_code = MLC_ERR_ALLOC; return MLC_ERR_ALLOC;
     default: ctx->alloc_output(ctx, 7, shapes); return 0;
     }
 }
@@ -381,6 +382,13 @@ def test_bad_arguments_raise_instead_of_crashing(build, bad, with_converter):
 def test_error_code_maps_to_formatted_exception(vec_add):
     with pytest.raises(ValueError, match=r"^shape mismatch: 3 vs 2 \(\{literal\}\)$"):
         vec_add(np.zeros(3), np.zeros(2))
+
+
+def test_alloc_error_without_message_is_memory_error(build):
+    fn = build(ROGUE, [(F64, (-1,), "a")], [(F64, 1)], messages=[],
+               defines="#define MODE 6\n")
+    with pytest.raises(MemoryError):
+        fn(np.zeros(3))
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,9 @@ class _Emitter:
         found = self.literals.get(key)
         if found is None:
             op = mt.ConstantOp.from_array(var.data)
+            if op.result.type != var.type.mt:
+                raise TypeError(f"translate: mt.constant made {op.result.type} for a literal of "
+                                f"type {var.type.mt} (a bug in ConstantOp.from_array)")
             op.location = var.loc or UNKNOWN
             self.block.add_op(op)
             found = self.literals[key] = op.result
@@ -76,6 +79,6 @@ def to_module(fg: FunctionGraph) -> ModuleOp:
     emitter.emit(fg)
     results = [emitter.value(v) for v in fg.values]
     block.add_op(func.ReturnOp(*results))
-    fn = func.FuncOp("main", ([v.type.mt for v in leaves], [r.type for r in results]),
+    fn = func.FuncOp("main", ([v.type.mt for v in leaves], [v.type.mt for v in fg.values]),
                      Region(block))
     return ModuleOp([fn])

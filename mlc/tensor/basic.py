@@ -9,6 +9,7 @@ integers takes `config.floatX` into the promotion. Dtype rules themselves live i
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -18,6 +19,8 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.srcloc import describe, user_location
 from mlc.tensor.variable import Constant, Variable, apply
+
+_upcast = lru_cache(maxsize=1024)(dt.upcast)
 
 WEAK_TYPES = (bool, int, float)
 """Python scalars (not NumPy scalars) are weakly typed in arithmetic (NEP 50)."""
@@ -100,8 +103,10 @@ def elemwise(op: type, args: Sequence[Any], fn: str, weak_from: Optional[Sequenc
     loc = user_location()
     strong = [a if isinstance(a, Variable) else constant(a) if not _is_weak(a) else None for a in args]
     picked = range(len(args)) if weak_from is None else weak_from
-    dtypes = [strong[i].dtype for i in picked if strong[i] is not None]  # type: ignore[union-attr]
-    common = dt.upcast(*dtypes) if dtypes else None
+    common = None
+    if any(v is None for v in strong):
+        dtypes = tuple(strong[i].dtype for i in picked if strong[i] is not None)  # type: ignore[union-attr]
+        common = _upcast(*dtypes) if dtypes else None
     rank = max((v.ndim for v in strong if v is not None), default=0)
     operands = []
     for i, (a, v) in enumerate(zip(args, strong)):

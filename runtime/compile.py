@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 CC = "gcc"
-DEFAULT_FLAGS: tuple[str, ...] = ("-O3", "-march=native")
+# -fwrapv: signed overflow wraps as in NumPy instead of being undefined behaviour;
+# -fno-math-errno: libm calls need not set errno, so gcc may inline and vectorize them.
+DEFAULT_FLAGS: tuple[str, ...] = ("-O3", "-march=native", "-fwrapv", "-fno-math-errno")
 # Always passed; the user's flags come after the source file so that -l options link.
 _FIXED_FLAGS = ("-shared", "-fPIC", "-std=c11")
 

@@ -6,19 +6,17 @@
 
 A hit in a new process (same graph, mode and mlc version) skips xDSL entirely, and
 `compile_c` finds the shared object in its own cache, so gcc does not run either.
-`stats` counts what happened, for tests and benchmarks. The garbage collector is kept
-out of the pipeline run (DESIGN.md: xDSL builds many cyclic objects; see
-docs/architecture.md for the measurement).
+`stats` counts what happened, for tests and benchmarks. The GC is not frozen here:
+`compile_module` disables it for the pass run, and freezing it around translation as
+well made no measurable difference (docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from mlc.compile.fgraph import FunctionGraph
 from mlc.config import config
@@ -39,30 +37,14 @@ class Artifact:
     compiled: Optional[Any] = None  # passes.pipelines.Compiled with stages, once f.ir() ran
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Run a block with the cyclic GC off and the objects alive so far frozen, so that the
-    many short-lived xDSL objects do not make it rescan the whole heap."""
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 def run_pipeline(fg: FunctionGraph, mode: str, keep_stages: bool = False) -> Any:
     """Translate `fg` to `mt` and run the pass pipeline of `mode` (a `Compiled`); the
     IR text of every stage is kept only when asked (printing costs time)."""
     from mlc.compile.translate import to_module
     from mlc.passes.pipelines import compile_module
-    with gc_paused():
-        module = to_module(fg)
-        stats["compile_module"] += 1
-        return compile_module(module, mode, keep_stages=keep_stages)
+    module = to_module(fg)
+    stats["compile_module"] += 1
+    return compile_module(module, mode, keep_stages=keep_stages)
 
 
 def disk_key(graph_key: str, mode: str) -> str:

@@ -50,3 +50,13 @@ def describe(loc: FileLineColLoc) -> str:
     text = linecache.getline(filename, line).strip()
     where = f"{filename}:{line}"
     return f"{where}: {text}" if text else where
+
+
+def at() -> str:
+    """A message suffix naming the user's line: `"\\n  at file.py:12: y = T.dot(a, b)"`."""
+    frame = sys._getframe(1)
+    while frame is not None and _is_mlc(frame.f_globals.get("__name__", "")):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return ""
+    return f"\n  at {describe(_loc(frame.f_code, frame.f_lasti, frame.f_lineno))}"

@@ -9,6 +9,9 @@ translation with the NumPy reference of each op (the `ref_eval` fixture).
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -95,6 +98,16 @@ def test_equality_stays_identity_and_eq_builds_a_node() -> None:
     e = T.eq(x, y)
     assert op_name(e) == "mt.eq" and e.dtype == "bool"
     assert op_name(T.neq(x, 1)) == "mt.neq"
+
+
+def test_numpy_values_on_the_left_defer_to_the_variable() -> None:
+    x = T.fvector()
+    r = np.ones(3) + x
+    assert isinstance(r, Variable) and r.dtype == "float64" and r.type.shape == (3,)
+    s = np.float32(2.0) * x
+    assert isinstance(s, Variable) and s.dtype == "float32"
+    assert isinstance(np.int8(1) < x, Variable)
+    assert sum([x, x]).dtype == "float32"  # starts from the weak 0
 
 
 def test_truth_value_is_an_error() -> None:
@@ -321,7 +334,8 @@ def test_reduction_shapes(axis, keepdims: bool, shape: tuple) -> None:
 
 def test_reduction_axis_errors() -> None:
     x = T.dmatrix()
-    with pytest.raises(np.exceptions.AxisError, match="out of bounds"):
+    where = line() + 2
+    with pytest.raises(np.exceptions.AxisError, match=f"(?s)out of bounds.*{HERE}:{where}"):
         x.sum(axis=2)
     with pytest.raises(ValueError, match="duplicate"):
         x.sum(axis=(0, -2))
@@ -545,6 +559,16 @@ def test_weak_scalar_and_dot_semantics(ref_eval) -> None:
     np.testing.assert_array_equal(out[5], ~iv)
     np.testing.assert_array_equal(out[6], -iv // 2)
     np.testing.assert_array_equal(out[7], iv % -2)
+
+
+def test_mlc_flags_are_read_at_import_and_import_stays_light() -> None:
+    code = ("import sys, mlc; print(mlc.config.floatX, mlc.config.compiledir); "
+            "print(any(m.startswith(('mlc.passes', 'mlc.runtime._rt')) for m in sys.modules))")
+    env = dict(os.environ, MLC_FLAGS="floatX=float32,compiledir=/tmp/mlc-flags,bogus=1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["float32", "/tmp/mlc-flags", "False"]
+    assert "unknown flag 'bogus'" in out.stderr
 
 
 def test_config_flags_and_validation() -> None:

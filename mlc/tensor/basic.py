@@ -17,7 +17,7 @@ import numpy as np
 from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.srcloc import describe, user_location
+from mlc.srcloc import at, user_location
 from mlc.tensor.variable import Constant, Variable, apply
 
 _upcast = lru_cache(maxsize=1024)(dt.upcast)
@@ -90,7 +90,7 @@ def weak_dtype(value: Any, strong: Optional[str], fn: str, widen_ints: bool = Fa
             if widen_ints:
                 return "int64"
             raise OverflowError(f"{fn}: Python integer {value} is out of bounds for {strong} "
-                                f"(cast the tensor or wrap the number in np.int64)")
+                                f"(cast the tensor or wrap the number in np.int64)" + at())
     return strong
 
 
@@ -148,8 +148,7 @@ def _parse_pattern(x: Variable, pattern: Sequence[Any]) -> tuple[int, ...]:
             out.append(int(p))
         else:
             raise ValueError(f"dimshuffle: invalid entry {p!r} in pattern {list(pattern)} for a "
-                             f"{x.ndim}-d input (entries are input axes or 'x')\n"
-                             f"  at {describe(user_location())}")
+                             f"{x.ndim}-d input (entries are input axes or 'x')" + at())
     return tuple(out)
 
 
@@ -171,7 +170,7 @@ def transpose(x: Any, axes: Optional[Sequence[int]] = None) -> Variable:
     norm = tuple(int(a) + x.ndim if int(a) < 0 else int(a) for a in axes)
     if sorted(norm) != list(range(x.ndim)):
         raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the "
-                         f"{x.ndim} axes\n  at {describe(user_location())}")
+                         f"{x.ndim} axes" + at())
     return dimshuffle(x, norm)
 
 
@@ -182,14 +181,14 @@ def _static_shape(shape: Any) -> tuple[int, ...]:
         shape = (shape,)
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"reshape: the shape must be a tuple of ints (symbolic shapes are not "
-                        f"supported yet), got {shape!r}")
+                        f"supported yet), got {shape!r}" + at())
     dims = []
     for s in shape:
         if isinstance(s, Constant) and s.ndim == 0:
             s = s.data.item()
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
             raise TypeError(f"reshape: shape entries must be ints (symbolic sizes are not "
-                            f"supported yet), got {s!r}")
+                            f"supported yet), got {s!r}" + at())
         dims.append(int(s))
     return tuple(dims)
 
@@ -199,7 +198,8 @@ def reshape(x: Any, shape: Any, ndim: Optional[int] = None) -> Variable:
     x = as_tensor_variable(x)
     dims = _static_shape(shape)
     if ndim is not None and ndim != len(dims):
-        raise ValueError(f"reshape: ndim={ndim} but the shape {dims} has {len(dims)} entries")
+        raise ValueError(f"reshape: ndim={ndim} but the shape {dims} has {len(dims)} "
+                         "entries" + at())
     if dims == x.type.dims:
         return x
     return apply(mt.ReshapeOp, [x], "reshape", shape=dims)

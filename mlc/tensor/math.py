@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from mlc.dialects import mt
-from mlc.srcloc import describe, user_location
+from mlc.srcloc import at, user_location
 from mlc.tensor.basic import as_tensor_variable, elemwise
 from mlc.tensor.variable import Variable, apply
 
@@ -97,8 +97,7 @@ def invert(x: Any) -> Variable:
         return xor(x, True)
     if x.dtype.startswith("int"):
         return xor(x, -1)
-    raise TypeError(f"~ (invert) needs a bool or integer operand, got {x.dtype}\n"
-                    f"  at {describe(user_location())}")
+    raise TypeError(f"~ (invert) needs a bool or integer operand, got {x.dtype}" + at())
 
 
 def clip(x: Any, a_min: Any, a_max: Any) -> Variable:
@@ -114,12 +113,14 @@ def normalize_axes(axis: Any, ndim: int, fn: str) -> tuple[int, ...]:
     out = []
     for a in items:
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{fn}: axis must be None, an int or a tuple of ints, got {axis!r}")
+            raise TypeError(f"{fn}: axis must be None, an int or a tuple of ints, "
+                            f"got {axis!r}" + at())
         if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(f"{fn}: axis {a} is out of bounds for a {ndim}-d tensor")
+            raise np.exceptions.AxisError(f"{fn}: axis {a} is out of bounds for a {ndim}-d "
+                                          "tensor" + at())
         out.append(int(a) % ndim if ndim else int(a))
     if len(set(out)) != len(out):
-        raise ValueError(f"{fn}: duplicate value in axis {axis!r}")
+        raise ValueError(f"{fn}: duplicate value in axis {axis!r}" + at())
     return tuple(sorted(out))
 
 
@@ -175,7 +176,7 @@ def matmul(x: Any, y: Any) -> Variable:
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"@ (matmul): operands must not be scalars (got ranks {x.ndim} and "
-                         f"{y.ndim}); use * for scaling\n  at {describe(user_location())}")
+                         f"{y.ndim}); use * for scaling" + at())
     return apply(mt.DotOp, [x, y], "@ (matmul)")
 
 

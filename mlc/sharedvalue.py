@@ -17,6 +17,7 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects.dtypes import DYN
 from mlc.srcloc import user_location
 from mlc.tensor.type import TensorType
+from mlc.tensor.values import filter_value
 from mlc.tensor.variable import Variable
 
 
@@ -28,15 +29,6 @@ def _as_value(value: Any, what: str) -> np.ndarray:
         raise TypeError(f"{what}: expected a numeric value, got {value!r} (dtype {arr.dtype})")
     dt.check_dtype(arr.dtype)
     return arr
-
-
-def _lossless(arr: np.ndarray, dtype: str) -> bool:
-    """Whether every value of `arr` survives a cast to `dtype` unchanged."""
-    if np.can_cast(arr.dtype, dtype, "safe"):
-        return True
-    with np.errstate(all="ignore"):
-        back = arr.astype(dtype).astype(arr.dtype)
-    return bool(np.array_equal(back, arr, equal_nan=arr.dtype.kind == "f"))
 
 
 class SharedVariable(Variable):
@@ -55,21 +47,14 @@ class SharedVariable(Variable):
         return value if borrow else value.copy()
 
     def set_value(self, value: Any, borrow: bool = False) -> None:
-        """Replace the value. It must have the variable's rank and its dtype, or a dtype
-        that converts without loss (Python floats into float32 are accepted, as in
-        Theano); the array is copied unless borrow=True and no conversion is needed."""
-        what = f"set_value of shared variable {self!r}"
-        arr = _as_value(value, what)
-        if arr.ndim != self.ndim:
-            raise TypeError(f"{what}: expected a {self.ndim}-d value, got {arr.ndim}-d "
-                            f"(shape {arr.shape})")
-        if arr.dtype != self.dtype:
-            lenient = type(value) in (int, float, bool, list, tuple) and dt.is_float(self.dtype)
-            if not (lenient or _lossless(arr, self.dtype)):
-                raise TypeError(f"{what}: value of dtype {arr.dtype} cannot be stored in a "
-                                f"{self.dtype} variable without loss; cast it first")
-            arr, borrow = arr.astype(self.dtype), True
-        self.container[0] = arr if borrow and arr.flags.aligned else np.array(arr, copy=True)
+        """Replace the value, under the rules of a compiled function's arguments: the
+        variable's rank, and its dtype or one that casts safely (Python values convert
+        when every element survives, so Python floats go into float32). The array is
+        copied unless borrow=True and it needed no conversion."""
+        arr = filter_value(value, self.type, f"set_value of shared variable {self!r}")
+        if arr is value and not (borrow and arr.flags.aligned):
+            arr = arr.copy()
+        self.container[0] = arr
 
     def __repr__(self) -> str:
         return self.name or f"<shared {self.type}>"

@@ -14,8 +14,6 @@ from typing import Any, Optional
 from mlc.compile.fgraph import MissingInputError, UnusedInputError
 from mlc.config import config
 
-_MODES = ("FAST_RUN", "FAST_COMPILE", "DebugMode")
-
 
 def function(inputs: Any, outputs: Any = None, updates: Any = None, givens: Any = None,
              mode: Optional[str] = None, on_unused_input: str = "raise",
@@ -27,9 +25,7 @@ def function(inputs: Any, outputs: Any = None, updates: Any = None, givens: Any 
     all together; `givens` ({variable: replacement}) substitutes parts of the graph;
     `on_unused_input` is 'raise', 'warn' or 'ignore' for inputs no output depends on."""
     from mlc.compile import cache, fgraph, hashing
-    mode = config.mode if mode is None else mode
-    if mode not in _MODES:
-        raise ValueError(f"mlc.function: unknown mode {mode!r}; modes are {', '.join(_MODES)}")
+    mode = config.mode if mode is None else mode  # compile_module rejects unknown modes
     fg = fgraph.build(inputs, outputs, updates, givens, on_unused_input)
     key = hashing.graph_hash(fg)
     art = cache.artifact(fg, key, mode)

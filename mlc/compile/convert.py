@@ -1,10 +1,6 @@
 """Argument conversion for compiled functions: the `converter(i, value)` that the
-runtime calls for an argument that is not already an ndarray of exactly the right dtype.
-
-Rules (Theano's, with NumPy's casting table): arrays and NumPy scalars convert only by
-a safe cast; Python scalars and lists convert when every value survives the cast
-(Python floats may round into float32, as Theano allows); wrong rank is a TypeError and
-a size that contradicts a static size a ValueError, each naming the input.
+runtime calls for an argument that is not already an ndarray of exactly the right dtype
+and rank. The rules are `mlc.tensor.values.filter_value`; this module names the inputs.
 """
 
 from __future__ import annotations
@@ -13,65 +9,13 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from mlc.tensor.type import TensorType
+from mlc.tensor.values import filter_value
 from mlc.tensor.variable import Variable
-
-PYTHON_DATA = (bool, int, float, list, tuple)
 
 
 def input_label(var: Variable, i: int) -> str:
-    """How messages name explicit input i."""
+    """How messages name explicit input i (as the runtime does)."""
     return f"input '{var.name}' (argument {i})" if var.name else f"input (argument {i})"
-
-
-def _fits(arr: np.ndarray, out: np.ndarray) -> bool:
-    with np.errstate(all="ignore"):
-        back = out.astype(arr.dtype)
-    if np.array_equal(back, arr, equal_nan=arr.dtype.kind == "f"):
-        return True
-    # Python floats may lose precision in float32, but not overflow to inf
-    return out.dtype.kind == "f" and arr.dtype.kind in "biuf" and bool(
-        np.all(np.isfinite(out) | ~np.isfinite(arr.astype(np.float64))))
-
-
-def _cast(value: Any, arr: np.ndarray, dtype: np.dtype, label: str) -> np.ndarray:
-    if np.can_cast(arr.dtype, dtype, "safe"):
-        return arr.astype(dtype)
-    if type(value) in PYTHON_DATA:
-        with np.errstate(all="ignore"):
-            out = arr.astype(dtype)
-        if _fits(arr, out):
-            return out
-        raise TypeError(f"{label}: {value!r} cannot be represented exactly as {dtype} "
-                        f"(expected dtype {dtype})")
-    raise TypeError(f"{label}: expected dtype {dtype}, got {arr.dtype}; a {arr.dtype} value "
-                    f"does not convert to {dtype} without loss (use .astype('{dtype}'))")
-
-
-def convert(value: Any, ty: TensorType, label: str) -> np.ndarray:
-    """`value` as an ndarray of type `ty`, or a TypeError/ValueError naming `label`."""
-    if isinstance(value, Variable):
-        raise TypeError(f"{label}: got the symbolic variable {value!r}; compiled functions "
-                        "take numeric values")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as e:
-        raise TypeError(f"{label}: cannot convert {value!r} to an array: {e}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{label}: expected a {ty.dtype} value, got {value!r} of type "
-                        f"{type(value).__name__} (not numeric)")
-    if arr.ndim != ty.ndim:
-        raise TypeError(f"{label}: expected a {ty.ndim}-d {ty.dtype} array, got {arr.ndim}-d "
-                        f"(shape {arr.shape})")
-    dtype = np.dtype(ty.dtype)
-    if arr.dtype != dtype:
-        arr = _cast(value, arr, dtype, label)
-    for axis, (want, got) in enumerate(zip(ty.dims, arr.shape)):
-        if want >= 0 and want != got:
-            kind = "broadcastable (size 1)" if want == 1 else f"of static size {want}"
-            raise ValueError(f"{label}: axis {axis} is {kind} in the function's type, but the "
-                             f"value has shape {arr.shape}")
-    return arr
 
 
 def make_converter(inputs: Sequence[Variable]) -> Callable[[int, Any], np.ndarray]:
@@ -80,5 +24,5 @@ def make_converter(inputs: Sequence[Variable]) -> Callable[[int, Any], np.ndarra
 
     def converter(i: int, value: Any) -> np.ndarray:
         ty, label = specs[i]
-        return convert(value, ty, label)
+        return filter_value(value, ty, label)
     return converter

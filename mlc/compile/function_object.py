@@ -18,9 +18,6 @@ from mlc.compile.convert import make_converter
 from mlc.compile.fgraph import FunctionGraph
 from mlc.runtime import _rt
 
-STAGES = ("mt", "loop", "scf", "c")
-
-
 def _type_num(dtype: str) -> int:
     return np.dtype(dtype).num
 
@@ -50,6 +47,7 @@ class Function(_rt.Function):
 
     def ir(self, stage: str = "mt") -> str:
         """The IR text of this function at `stage` ('mt', 'loop', 'scf' or 'c')."""
+        from mlc.passes.pipelines import STAGES
         if stage not in STAGES:
             raise ValueError(f"ir: unknown stage {stage!r}; stages are {', '.join(STAGES)}")
         if self._art.compiled is None:  # stages are kept only on demand: redo the passes

@@ -4,8 +4,9 @@
                --disk----> C source + messages --compile_c (its own .so cache)--> library
                --miss----> to_module -> passes.pipelines.compile_module -> C source
 
-A hit in a new process (same graph, mode and mlc version) skips xDSL entirely, and
-`compile_c` finds the shared object in its own cache, so gcc does not run either.
+A hit in a new process (same graph, mode, mlc version and compiler code) skips xDSL
+entirely, and `compile_c` finds the shared object in its own cache, so gcc does not run
+either.
 `stats` counts what happened, for tests and benchmarks. The GC is not frozen here:
 `compile_module` disables it for the pass run, and freezing it around translation as
 well made no measurable difference (docs/architecture.md).
@@ -14,8 +15,11 @@ well made no measurable difference (docs/architecture.md).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Optional
 
 from mlc.compile.fgraph import FunctionGraph
@@ -47,9 +51,24 @@ def run_pipeline(fg: FunctionGraph, mode: str, keep_stages: bool = False) -> Any
     return compile_module(module, mode, keep_stages=keep_stages)
 
 
+@lru_cache(maxsize=1)
+def compiler_fingerprint() -> str:
+    """Hash of the code that turns a graph into C (translation, dialects, passes), so a
+    changed pass never serves stale C from the disk cache, even within one version."""
+    h = hashlib.sha256()
+    for package in ("mlc.dialects", "mlc.passes"):
+        spec = importlib.util.find_spec(package)
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            for path in sorted(Path(root).rglob("*.py")):
+                h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    h.update(Path(__file__).with_name("translate.py").read_bytes())
+    return h.hexdigest()
+
+
 def disk_key(graph_key: str, mode: str) -> str:
     from mlc import __version__
-    text = f"{graph_key}|{mode}|{__version__}|{config.device}|openmp={config.openmp}"
+    text = (f"{graph_key}|{mode}|{__version__}|{compiler_fingerprint()}|{config.device}|"
+            f"openmp={config.openmp}")
     return "fn-" + hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -28,7 +28,8 @@ from mlc.config import config
 stats = {"compile_module": 0, "memory_hits": 0, "disk_hits": 0}
 """Counters: pipeline runs, in-memory cache hits, disk cache hits (this process)."""
 
-_memory: dict[tuple[str, str], "Artifact"] = {}
+_memory: dict[str, "Artifact"] = {}
+"""Artifacts by `disk_key` (graph, mode, version, compiler code, device, openmp)."""
 
 
 @dataclass
@@ -86,12 +87,12 @@ def _from_disk(key: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
 
 def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
     """The compiled artifact of `fg`, from a cache when possible."""
-    found = _memory.get((graph_key, mode))
+    key = disk_key(graph_key, mode)
+    found = _memory.get(key)
     if found is not None:
         stats["memory_hits"] += 1
         return found
     from mlc import runtime
-    key = disk_key(graph_key, mode)
     cached = _from_disk(key)
     if cached is not None:
         stats["disk_hits"] += 1
@@ -102,5 +103,5 @@ def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
         blob = json.dumps({"c_source": c_source, "messages": messages}).encode()
         runtime.cache_put(key, blob, cache_dir=config.compiledir)
     library = runtime.load_library(runtime.compile_c(c_source, cache_dir=config.compiledir))
-    found = _memory[(graph_key, mode)] = Artifact(c_source, messages, library)
+    found = _memory[key] = Artifact(c_source, messages, library)
     return found

@@ -133,7 +133,13 @@ def test_update_of_a_shared_variable_the_outputs_do_not_read() -> None:
     a, b = mlc.shared(np.zeros(2), name="a"), mlc.shared(np.zeros(2), name="b")
     fg = build([x], x.sum(), updates={b: a + x})
     assert fg.shared == [a, b] and fg.updates == [1]
-    assert build([x], x.sum(), updates={b: 0}).update_values[0].dtype == "float64"
+    assert build([x], x.sum(), updates={b: [0, 1]}).update_values[0].dtype == "float64"
+    n = mlc.shared(0, name="n")
+    assert build([], None, updates={n: 5}).update_values[0].dtype == "int64"
+    with pytest.raises(TypeError, match="update of shared variable n.*1.5"):
+        build([], None, updates={n: 1.5})
+    with pytest.raises(TypeError, match="update of shared variable b.*0-d"):
+        build([], None, updates={b: 0})
 
 
 def test_givens_replace_variables_and_retype() -> None:

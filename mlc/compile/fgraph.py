@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from mlc.sharedvalue import SharedVariable
-from mlc.srcloc import describe
-from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.srcloc import describe, user_location
+from mlc.tensor.basic import as_tensor_variable
 from mlc.tensor.type import TensorType
+from mlc.tensor.values import filter_value
 from mlc.tensor.variable import Apply, Constant, Variable, apply_node
 
 
@@ -96,10 +97,12 @@ def check_compatible(target: TensorType, new: TensorType, what: str) -> None:
                             f"(type {target} vs {new})")
 
 
-def _as_replacement(value: Any, target: Variable) -> Variable:
+def _as_replacement(value: Any, target: Variable, what: str) -> Variable:
+    """A variable for `value`; numbers become a constant of `target`'s type, converted by
+    the rules of function arguments (no silent truncation)."""
     if isinstance(value, Variable):
         return value
-    return constant(value, dtype=target.dtype, ndim=target.ndim)
+    return Constant(filter_value(value, target.type, what), None, user_location())
 
 
 def _pairs(mapping: Any, what: str) -> list[tuple[Any, Any]]:
@@ -121,9 +124,9 @@ def _check_updates(updates: Any) -> list[tuple[SharedVariable, Variable]]:
                             f"{target!r} is not one")
         if any(t is target for t, _ in out):
             raise ValueError(f"mlc.function: shared variable {target!r} is updated twice")
-        value = _as_replacement(value, target)
-        check_compatible(target.type, value.type,
-                         f"the update of shared variable {target!r}{_where(value)}")
+        what = f"the update of shared variable {target!r}"
+        value = _as_replacement(value, target, what)
+        check_compatible(target.type, value.type, f"{what}{_where(value)}")
         out.append((target, value))
     return out
 
@@ -133,8 +136,9 @@ def _check_givens(givens: Any) -> dict[Variable, Variable]:
     for key, value in _pairs(givens, "givens"):
         if not isinstance(key, Variable) or isinstance(key, Constant):
             raise TypeError(f"mlc.function: givens keys must be symbolic variables, got {key!r}")
-        value = _as_replacement(value, key)
-        check_compatible(key.type, value.type, f"the givens replacement of {key!r}")
+        what = f"the givens replacement of {key!r}"
+        value = _as_replacement(value, key, what)
+        check_compatible(key.type, value.type, what)
         out[key] = value
     return out
 

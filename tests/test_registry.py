@@ -1,0 +1,258 @@
+"""Registry tests: every `mt` op has an entry in every per-op table (DESIGN.md, "Per-op
+rules live in tables"), and the tables agree with each other.
+
+- every op in `mt.ALL_OPS` has a NumPy reference (runtime/reference.py) and a lowering
+  (passes/convert_mt_to_loop.py); every elementwise op has a scalar rule;
+- every `arith`/`math` op that a scalar rule (or a reduction's combine rule, or a dtype
+  conversion) can produce, for every dtype it supports, can be emitted as C;
+- every op lowered to scf-level IR yields only ops the C emitter knows;
+- every op class documents itself, naming its IR spelling;
+- the reference's result has the dtype and shape that `infer` promises.
+
+Imports only `mlc.dialects`, `mlc.passes` and `mlc.runtime` (not the frontend).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from xdsl.dialects import func, scf
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Region
+
+from mlc.dialects import dtypes as dt
+from mlc.dialects import mt
+from mlc.dialects.dtypes import SUPPORTED_DTYPES, MtTypeError
+from mlc.passes.c_scalar import CODE_FOR_OP
+from mlc.passes.convert_mt_to_loop import LOWERINGS
+from mlc.passes.emit_c import CEmitter
+from mlc.passes.pipelines import TO_LOOP, TO_SCF, run_passes
+from mlc.passes.reduce_rules import COMBINE, IDENTITY
+from mlc.passes.scalar_rules import SCALAR_RULES, ScalarBuilder, compute_dtypes
+from mlc.runtime import reference
+from mlc.runtime.reference import REFERENCE, evaluate
+
+ALL_OPS = list(mt.ALL_OPS)
+EMITTABLE = set(CODE_FOR_OP) | set(CEmitter.HANDLERS)
+# Structural ops the emitter handles itself rather than per op.
+CONTAINERS = (ModuleOp, func.FuncOp, scf.YieldOp)
+
+
+def ident(v) -> str:
+    return v.name if isinstance(v, type) else str(v)
+
+
+def test_all_ops_is_complete_and_unique():
+    assert len(set(ALL_OPS)) == len(ALL_OPS)
+    families = mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS
+    assert set(families) == set(ALL_OPS)
+    assert set(mt.MT.operations) == set(ALL_OPS)
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=ident)
+def test_op_has_reference_and_lowering(op):
+    assert op in REFERENCE, f"{op.name} has no NumPy reference in runtime/reference.py"
+    assert op in LOWERINGS, f"{op.name} has no lowering in passes/convert_mt_to_loop.py"
+
+
+@pytest.mark.parametrize("op", mt.ELEMWISE_OPS, ids=ident)
+def test_elemwise_op_has_scalar_rule(op):
+    assert op in SCALAR_RULES, f"{op.name} has no scalar rule in passes/scalar_rules.py"
+
+
+def test_tables_have_no_stray_entries():
+    for table, name in ((REFERENCE, "REFERENCE"), (LOWERINGS, "LOWERINGS"),
+                        (SCALAR_RULES, "SCALAR_RULES")):
+        stray = [k for k in table if k not in ALL_OPS]
+        assert not stray, f"{name} has entries for classes that are not mt ops: {stray}"
+    assert set(COMBINE) == set(mt.REDUCE_OPS) == set(IDENTITY)
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=ident)
+def test_op_docstring_names_its_ir(op):
+    doc = op.__dict__.get("__doc__") or ""
+    assert len(doc.strip()) >= 10, f"{op.__name__} needs a docstring with an IR example"
+    assert op.name in doc, f"{op.__name__}'s docstring should show its IR spelling {op.name}"
+
+# ------------------------------------------------ every produced scalar op is emittable
+
+
+def _elemwise_instances(op_class):
+    """(op, operand dtypes) for every dtype combination the op accepts."""
+    n = {mt.SelectOp: 3, mt.CastOp: 1}.get(op_class, 1 if issubclass(op_class, mt.UnaryOp) else 2)
+    for dtypes in itertools.product(SUPPORTED_DTYPES, repeat=min(n, 2)):
+        if op_class is mt.SelectOp:
+            dtypes = ("bool", *dtypes)
+        block = Block(arg_types=[dt.tensor_type(d, (-1,)) for d in dtypes])
+        targets = SUPPORTED_DTYPES if op_class is mt.CastOp else [None]
+        for target in targets:
+            params = {"dtype": target} if target else {}
+            try:
+                yield op_class.make(list(block.args), **params), dtypes
+            except MtTypeError:
+                continue
+
+
+def _unemittable(ops) -> list[str]:
+    return [o.name for o in ops if type(o) not in EMITTABLE]
+
+
+@pytest.mark.parametrize("op_class", mt.ELEMWISE_OPS, ids=ident)
+def test_scalar_rules_produce_emittable_ops(op_class):
+    count = 0
+    for op, src in _elemwise_instances(op_class):
+        conv_to, cdtype = compute_dtypes(op)
+        block = Block(arg_types=[dt.elem_type(d) for d in src])
+        sb = ScalarBuilder()
+        args = [sb.convert(a, s, d) for a, s, d in zip(block.args, src, conv_to)]
+        SCALAR_RULES[op_class](sb, args, cdtype)
+        bad = _unemittable(sb.ops)
+        assert not bad, f"{op_class.name} on {src} produces ops without C code: {bad}"
+        count += 1
+    assert count > 0
+
+
+@pytest.mark.parametrize("op_class", mt.REDUCE_OPS, ids=ident)
+def test_reduce_combine_rules_produce_emittable_ops(op_class):
+    for d in SUPPORTED_DTYPES:
+        block = Block(arg_types=[dt.tensor_type(d, (-1,))])
+        op = op_class.make([block.args[0]], axes=(0,))
+        acc = dt.dtype_of(op.result.type)
+        sb = ScalarBuilder()
+        vals = Block(arg_types=[dt.elem_type(acc), dt.elem_type(d)])
+        COMBINE[op_class](sb, vals.args[0], sb.convert(vals.args[1], d, acc), acc)
+        assert not _unemittable(sb.ops), f"{op_class.name} on {d}: {_unemittable(sb.ops)}"
+        IDENTITY[op_class](acc)
+
+
+def test_every_dtype_conversion_is_emittable():
+    for src, dst in itertools.product(SUPPORTED_DTYPES, repeat=2):
+        block = Block(arg_types=[dt.elem_type(src)])
+        sb = ScalarBuilder()
+        sb.convert(block.args[0], src, dst)
+        assert not _unemittable(sb.ops), f"{src} -> {dst}: {_unemittable(sb.ops)}"
+
+# ------------------------------------------------------------ samples for every op
+
+SAMPLES: dict[type, list[tuple[list[np.ndarray], dict]]] = {}
+_rng = np.random.default_rng(7)
+
+
+def _arr(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
+    if dtype == "bool":
+        return _rng.random(shape) < 0.5
+    if dtype.startswith("int"):
+        return _rng.integers(1, 5, shape).astype(dtype)
+    return _rng.uniform(0.5, 2.0, shape).astype(dtype)
+
+
+for _op in mt.UNARY_OPS:
+    SAMPLES[_op] = [([_arr(d, (3, 4))], {}) for d in ("float64", "float32", "int8", "int32", "bool")]
+for _op in mt.BINARY_OPS:
+    pairs = ([("int32", "int32"), ("bool", "int8"), ("bool", "bool")]
+             if issubclass(_op, mt.LogicOp) else
+             [("float64", "float32"), ("int32", "int32"), ("int8", "int16"), ("bool", "bool"),
+              ("int64", "float32")])
+    SAMPLES[_op] = [([_arr(a, (3, 4)), _arr(b, (1, 4))], {}) for a, b in pairs]
+SAMPLES[mt.SelectOp] = [([_arr("bool", (3, 1)), _arr(a, (3, 4)), _arr(b, (1, 4))], {})
+                        for a, b in (("float64", "float32"), ("int8", "int32"), ("bool", "bool"))]
+SAMPLES[mt.CastOp] = [([_arr(s, (2, 3))], {"dtype": d}) for s in ("float64", "int16", "bool")
+                      for d in SUPPORTED_DTYPES]
+for _op in mt.REDUCE_OPS:
+    SAMPLES[_op] = [([_arr(d, (3, 4, 2))], {"axes": axes}) for d in ("float64", "float32", "int8", "bool")
+                    for axes in ((), (1,), (0, 2), (0, 1, 2))]
+SAMPLES[mt.DotOp] = [([_arr(a, sa), _arr(b, sb)], {})
+                     for sa, sb in (((3, 4), (4, 2)), ((3, 4), (4,)), ((4,), (4, 2)), ((4,), (4,)))
+                     for a, b in (("float64", "float64"), ("int32", "float32"), ("int8", "int8"))]
+SAMPLES[mt.ConstantOp] = [([], {"value": v}) for v in (np.arange(6.0).reshape(2, 3),
+                                                       np.array(1.5, np.float32), np.array([True]),
+                                                       np.array(7, np.int64), np.zeros((0, 2), np.int8))]
+SAMPLES[mt.DimShuffleOp] = [([_arr("float64", (3, 4))], {"pattern": (1, -1, 0)}),
+                            ([_arr("int8", (1, 4))], {"pattern": (1,)}),
+                            ([_arr("bool", ())], {"pattern": (-1, -1)})]
+SAMPLES[mt.ReshapeOp] = [([_arr("float64", (3, 4))], {"shape": (2, -1)}),
+                         ([_arr("int32", (3, 4))], {"shape": (12,)}),
+                         ([_arr("float32", (1, 1))], {"shape": ()})]
+SAMPLES[mt.SubtensorOp] = [([_arr("float64", (5, 4))], {"starts": (1, -1), "stops": (mt.NONE_HI, 0),
+                                                        "steps": (2, 1), "squeeze": (1,)}),
+                           ([_arr("int16", (6,))], {"starts": (mt.NONE_HI,), "stops": (mt.NONE_LO,),
+                                                    "steps": (-2,), "squeeze": ()})]
+SAMPLES[mt.ShapeOp] = [([_arr("float64", (3, 4))], {}), ([_arr("int8", ())], {})]
+
+
+def _make(op_class, arrays, params, static: bool):
+    types = [dt.tensor_type(a.dtype.name, a.shape if static else (-1,) * a.ndim) for a in arrays]
+    block = Block(arg_types=types)
+    if op_class is mt.ConstantOp:
+        return mt.ConstantOp.from_array(params["value"]), block
+    if not static:  # broadcasting operands keep their static 1s
+        types = [dt.tensor_type(a.dtype.name, tuple(1 if s == 1 else -1 for s in a.shape))
+                 for a in arrays]
+        block = Block(arg_types=types)
+    return op_class.make(list(block.args), **params), block
+
+
+def test_every_op_has_a_sample():
+    missing = [op.name for op in ALL_OPS if op not in SAMPLES]
+    assert not missing, f"add samples to tests/test_registry.py for {missing}"
+
+
+@pytest.mark.parametrize("op_class", ALL_OPS, ids=ident)
+def test_reference_agrees_with_infer(op_class, monkeypatch):
+    """The raw reference entry (on operands prepared by `evaluate`) returns exactly the
+    dtype `infer` gives (reference.py's contract), and its shape matches the inferred
+    static shape; with dynamic dims, the rank matches."""
+    raw: list[np.ndarray] = []
+    entry = REFERENCE[op_class]
+
+    def spy(*args, **kwargs):
+        r = entry(*args, **kwargs)
+        raw.append(np.asarray(r))
+        return r
+
+    monkeypatch.setitem(reference.REFERENCE, op_class, spy)
+    for arrays, params in SAMPLES[op_class]:
+        for static in (True, False):
+            op, _ = _make(op_class, arrays, params, static)
+            want_dtype, want_shape = dt.dtype_of(op.results[0].type), dt.shape_of(op.results[0].type)
+            raw.clear()
+            got = evaluate(op, [a.copy() for a in arrays])
+            what = f"{op_class.name} on {[a.dtype.name + str(a.shape) for a in arrays]} {params}"
+            assert got.dtype.name == want_dtype, f"{what}: evaluate gives {got.dtype}, infer {want_dtype}"
+            assert got.ndim == len(want_shape), f"{what}: shape {got.shape}, infer {want_shape}"
+            assert all(w < 0 or w == g for w, g in zip(want_shape, got.shape)), \
+                f"{what}: shape {got.shape}, infer {want_shape}"
+            if raw and op_class is not mt.ConstantOp:
+                assert raw[0].dtype.name == want_dtype, \
+                    f"{what}: the reference entry returns {raw[0].dtype}, infer says {want_dtype}"
+
+
+@pytest.mark.parametrize("value", [np.array(2.5), np.array(True), np.array(3, np.int8),
+                                   np.zeros((0, 3)), np.ones((1, 2), np.float32)],
+                         ids=lambda v: f"{v.dtype}{v.shape}")
+def test_constant_type_matches_its_literal(value):
+    op = mt.ConstantOp.from_array(value)
+    assert dt.shape_of(op.result.type) == value.shape
+    assert dt.dtype_of(op.result.type) == value.dtype.name
+    np.testing.assert_array_equal(op.array(), value)
+    assert op.array().shape == value.shape
+
+# ----------------------------------------- lowered IR contains only emittable ops
+
+
+@pytest.mark.parametrize("op_class", ALL_OPS, ids=ident)
+def test_lowered_ops_are_emittable(op_class):
+    """Lower one function per sample to scf level and check that the C emitter has a
+    handler or a `CODE_FOR_OP` entry for every op in it."""
+    for arrays, params in SAMPLES[op_class]:
+        for static in (True, False):
+            op, block = _make(op_class, arrays, params, static)
+            block.add_ops([op, func.ReturnOp(op.results[0])])
+            f = func.FuncOp("main", ([a.type for a in block.args], [op.results[0].type]), Region(block))
+            module = ModuleOp([f])
+            run_passes(module, TO_LOOP + TO_SCF)
+            bad = sorted({o.name for o in module.walk()
+                          if not isinstance(o, CONTAINERS) and type(o) not in EMITTABLE})
+            assert not bad, f"{op_class.name}: no C emission for {bad}"

@@ -3,7 +3,9 @@
 `ref_eval` runs a frontend graph through its `mt` translation with the NumPy reference
 of every op (runtime/reference.py), so frontend semantics (broadcasting, keepdims,
 slicing, weak scalars) are checked without the C backend. `floatx` sets
-`mlc.config.floatX` for one test and restores it after.
+`mlc.config.floatX` for one test and restores it after. Every session compiles into a
+fresh `mlc.config.compiledir`, so no test passes on a disk-cache entry left by an
+earlier run of other code.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ def _interpret(module: Any, args: Sequence[np.ndarray]) -> list[np.ndarray]:
             return operands
         env[op.results[0]] = evaluate(op, operands)  # type: ignore[arg-type]
     raise AssertionError("function without func.return")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_compiledir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import mlc
+    old = mlc.config.compiledir
+    mlc.config.compiledir = str(tmp_path_factory.mktemp("compiledir"))
+    yield
+    mlc.config.compiledir = old
 
 
 @pytest.fixture

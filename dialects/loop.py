@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import ClassVar, Sequence
 
 from xdsl.dialects.builtin import (
+    AnyFloatConstr,
     DYNAMIC_INDEX,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -36,6 +37,7 @@ from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
+    VarConstraint,
     irdl_op_definition,
     operand_def,
     prop_def,
@@ -69,6 +71,23 @@ def is_contiguous(t: MemRefType) -> bool:
 
 def _ints(attr: DenseArrayBase) -> tuple[int, ...]:
     return tuple(attr.get_values())  # type: ignore[arg-type]
+
+
+@irdl_op_definition
+class FModOp(IRDLOperation):
+    """`loop.fmod %a, %b : f64`: C's fmod (the remainder of truncated division, exact).
+    MLIR's arith.remf, which xDSL 0.74's arith lacks; mt.mod and mt.int_div need it."""
+
+    name = "loop.fmod"
+    T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($result)"
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue):
+        super().__init__(operands=[lhs, rhs], result_types=[lhs.type])
 
 
 @irdl_op_definition
@@ -120,7 +139,8 @@ class ElemwiseOp(KernelOp):
 @irdl_op_definition
 class ReduceOp(KernelOp):
     """out[kept...] = fold(body, init, in[...]) over `axes`; the body maps
-    (accumulator, element) -> accumulator."""
+    (accumulator, element) -> accumulator. The accumulator has init's type, which may be
+    wider than the output's element type (float32 sums accumulate in float64)."""
 
     name = "loop.reduce"
     axes = prop_def(DenseArrayBase)
@@ -252,5 +272,5 @@ class CheckOp(IRDLOperation):
             raise VerifyException("loop.check: at most 4 values")
 
 
-LOOP = Dialect("loop", [YieldOp, ElemwiseOp, ReduceOp, MatmulOp, BroadcastOp, DimShuffleOp,
+LOOP = Dialect("loop", [FModOp, YieldOp, ElemwiseOp, ReduceOp, MatmulOp, BroadcastOp, DimShuffleOp,
                         SubviewOp, ReshapeOp, ConstantOp, AllocOutputOp, CheckOp], [])

@@ -15,6 +15,8 @@ from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import Float32Type, Float64Type, FloatAttr, IndexType, IntegerType
 from xdsl.ir import Attribute, Operation
 
+from mlc.dialects import loop
+
 PRELUDE = r"""
 #include <stdint.h>
 #include <stdlib.h>
@@ -108,7 +110,12 @@ def _cast(op: Operation, a: list[str]) -> str:
 
 
 _CMPI = {0: "==", 1: "!=", 2: "<", 3: "<=", 4: ">", 5: ">=", 6: "<", 7: "<=", 8: ">", 9: ">="}
-_CMPF = {1: "==", 2: ">", 3: ">=", 4: "<", 5: "<=", 6: "!=", 14: "!="}
+_CMPF = {  # xDSL's predicate numbers; C's < > <= >= == are ordered, != is unordered
+    0: "0", 1: "{a} == {b}", 2: "{a} > {b}", 3: "{a} >= {b}", 4: "{a} < {b}", 5: "{a} <= {b}",
+    6: "({a} < {b} || {a} > {b})", 7: "({a} == {a} && {b} == {b})", 8: "!({a} < {b} || {a} > {b})",
+    9: "!({a} <= {b})", 10: "!({a} < {b})", 11: "!({a} >= {b})", 12: "!({a} > {b})",
+    13: "{a} != {b}", 14: "({a} != {a} || {b} != {b})", 15: "1",
+}
 
 
 def _cmpi(op: Operation, a: list[str]) -> str:
@@ -119,11 +126,7 @@ def _cmpi(op: Operation, a: list[str]) -> str:
 
 
 def _cmpf(op: Operation, a: list[str]) -> str:
-    pred = op.predicate.value.data  # type: ignore[attr-defined]
-    if pred not in _CMPF:
-        raise TypeError(f"the C emitter does not support arith.cmpf predicate {pred}")
-    sym = _CMPF[pred]
-    return f"!({a[0]} == {a[1]})" if pred == 14 else f"{a[0]} {sym} {a[1]}"
+    return _CMPF[op.predicate.value.data].format(a=a[0], b=a[1])  # type: ignore[attr-defined]
 
 
 CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
@@ -148,4 +151,5 @@ CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
     math.CosOp: _fcall("cos"), math.TanhOp: _fcall("tanh"), math.AbsFOp: _fcall("fabs"),
     math.PowFOp: _fcall("pow"), math.FloorOp: _fcall("floor"),
     math.AbsIOp: _helper("abs"), math.IPowIOp: _helper("ipow"),
+    math.CopySignOp: _fcall("copysign"), loop.FModOp: _fcall("fmod"),
 }

@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, FloatAttr, IndexType, IntegerAttr, IntegerType, ModuleOp
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from mlc.dialects import loop
@@ -130,8 +130,10 @@ def _reduce(kb: KernelBuilder, op: loop.ReduceOp, ins, out, mapping) -> None:
             load = memref.LoadOp.get(x, [pos[a] for a in range(rank)])
             ops2.append(load)
             return [inline_body(ops2, op.body, [carried[0], load.res], mapping)]
-        acc = kb.nest(ops, [in_sizes[a] for a in axes], [init], inner)
-        ops.append(memref.StoreOp.get(acc[0], out, kept_ivs))
+        acc = kb.nest(ops, [in_sizes[a] for a in axes], [init], inner)[0]
+        if acc.type != out.type.element_type:  # a wider accumulator (float32 sums)
+            acc = _narrow(ops, acc, out.type.element_type)
+        ops.append(memref.StoreOp.get(acc, out, kept_ivs))
         return []
     kb.nest(kb.ops, [in_sizes[a] for a in kept], [], outer)
 
@@ -154,6 +156,12 @@ def _matmul(kb: KernelBuilder, op: loop.MatmulOp, ins, out, mapping) -> None:
         ops.append(memref.StoreOp.get(acc[0], out, out_ivs))
         return []
     kb.nest(kb.ops, kb.sizes(out), [], outer)
+
+
+def _narrow(ops: list[Operation], v: SSAValue, to: Attribute) -> SSAValue:
+    op = arith.TruncFOp(v, to)
+    ops.append(op)
+    return op.result
 
 
 KERNELS: dict[type, Callable] = {

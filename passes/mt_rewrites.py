@@ -35,7 +35,7 @@ class FoldConstantPattern(RewritePattern):
             return
         new = mt.ConstantOp.from_array(value)
         new.location = op.location
-        rewriter.replace_op(op, new)
+        rewriter.replace(op, new)
 
 
 class RemoveDoubleNegPattern(RewritePattern):
@@ -45,7 +45,7 @@ class RemoveDoubleNegPattern(RewritePattern):
     def match_and_rewrite(self, op: mt.NegOp, rewriter: PatternRewriter) -> None:
         inner = op.input.owner
         if isinstance(inner, mt.NegOp) and inner.input.type == op.result.type:
-            rewriter.replace_op(op, [], [inner.input])
+            rewriter.replace(op, [], [inner.input])
 
 
 class CancelMulDivPattern(RewritePattern):
@@ -58,7 +58,7 @@ class CancelMulDivPattern(RewritePattern):
             return
         for a, b in ((mul.lhs, mul.rhs), (mul.rhs, mul.lhs)):
             if a == op.rhs and b.type == op.result.type:
-                rewriter.replace_op(op, [], [b])
+                rewriter.replace(op, [], [b])
                 return
 
 

@@ -62,10 +62,13 @@ def lower_reduce(L: FuncLowering, op: mt.ReduceOp) -> SSAValue:
         for a in axes:
             L.check(L.emit(arith.CmpiOp(sizes[a], L.index(0), "ne")), [],
                     f"{op.name}{where(op)}: zero-size reduction along axis {a} has no identity")
-    src, acc_dtype = dt.dtype_of(op.input.type), dt.dtype_of(op.result.type)
+    src, out_dtype = dt.dtype_of(op.input.type), dt.dtype_of(op.result.type)
+    # float32 sums accumulate in float64 (as Theano), so long sums keep their precision
+    wide = out_dtype == "float32" and isinstance(op, (mt.SumOp, mt.ProdOp, mt.MeanOp))
+    acc_dtype = "float64" if wide else out_dtype
     kept = [s for i, s in enumerate(sizes) if i not in axes]
     out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), kept)
-    block = Block(arg_types=[op.result.type.element_type, op.input.type.element_type])
+    block = Block(arg_types=[dt.elem_type(acc_dtype), op.input.type.element_type])
     sb = ScalarBuilder()
     acc, elem = block.args
     r = COMBINE[type(op)](sb, acc, sb.convert(elem, src, acc_dtype), acc_dtype)
@@ -73,7 +76,7 @@ def lower_reduce(L: FuncLowering, op: mt.ReduceOp) -> SSAValue:
     init = scalar_attr(IDENTITY[type(op)](acc_dtype), acc_dtype)
     L.emit(loop.ReduceOp([x], out, Region(block), {"axes": int_array(axes), "init": init}))
     if isinstance(op, mt.MeanOp):
-        return _scale_by_count(L, out, [sizes[a] for a in axes], acc_dtype)
+        return _scale_by_count(L, out, [sizes[a] for a in axes], out_dtype)
     return out
 
 

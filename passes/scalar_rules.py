@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import FloatAttr, IntegerAttr
 from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import dtypes as dt
-from mlc.dialects import mt
+from mlc.dialects import loop, mt
 
 
 class ScalarBuilder:
@@ -102,17 +102,40 @@ def _sigmoid(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
     return b.add(arith.DivfOp(one, b.add(arith.AddfOp(one, e))))
 
 
+def float_divmod(b: ScalarBuilder, x: SSAValue, y: SSAValue, dtype: str) -> tuple[SSAValue, SSAValue]:
+    """(x // y, x % y) for floats, as NumPy's npy_divmod: exact remainder from fmod,
+    quotient snapped to an integer, signs of zero results kept."""
+    zero, one, half = b.const(0.0, dtype), b.const(1.0, dtype), b.const(0.5, dtype)
+    mod = b.add(loop.FModOp(x, y))
+    div = b.add(arith.DivfOp(b.add(arith.SubfOp(x, mod)), y))
+    mod_nonzero = b.add(arith.CmpfOp(mod, zero, "une"))
+    signs_differ = b.add(arith.XOrIOp(b.add(arith.CmpfOp(y, zero, "olt")),
+                                      b.add(arith.CmpfOp(mod, zero, "olt"))))
+    adjust = b.add(arith.AndIOp(mod_nonzero, signs_differ))
+    signed_zero_mod = b.add(math.CopySignOp(zero, y))
+    mod = b.add(arith.SelectOp(adjust, b.add(arith.AddfOp(mod, y)),
+                               b.add(arith.SelectOp(mod_nonzero, mod, signed_zero_mod))))
+    div = b.add(arith.SelectOp(adjust, b.add(arith.SubfOp(div, one)), div))
+    floor = b.add(math.FloorOp(div))
+    round_up = b.add(arith.CmpfOp(b.add(arith.SubfOp(div, floor)), half, "ogt"))
+    snapped = b.add(arith.SelectOp(round_up, b.add(arith.AddfOp(floor, one)), floor))
+    quotient = b.add(arith.DivfOp(x, y))
+    signed_zero_div = b.add(math.CopySignOp(zero, quotient))
+    floordiv = b.add(arith.SelectOp(b.add(arith.CmpfOp(div, zero, "une")), snapped, signed_zero_div))
+    by_zero = b.add(arith.CmpfOp(y, zero, "oeq"))
+    return b.add(arith.SelectOp(by_zero, quotient, floordiv)), mod
+
+
 def _int_div(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
     if dt.is_float(dtype):
-        return b.add(math.FloorOp(b.add(arith.DivfOp(a[0], a[1]))))
+        return float_divmod(b, a[0], a[1], dtype)[0]
     return b.add(arith.FloorDivSIOp(a[0], a[1]))
 
 
 def _mod(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
     """Python's %: the result takes the divisor's sign."""
     if dt.is_float(dtype):
-        q = b.add(math.FloorOp(b.add(arith.DivfOp(a[0], a[1]))))
-        return b.add(arith.SubfOp(a[0], b.add(arith.MulfOp(q, a[1]))))
+        return float_divmod(b, a[0], a[1], dtype)[1]
     zero = b.const(0, dtype)
     r = b.add(arith.RemSIOp(a[0], a[1]))
     nonzero = b.add(arith.CmpiOp(r, zero, "ne"))

@@ -86,7 +86,8 @@ REFERENCE: dict[type, Ref] = {
     mt.CastOp: lambda x, dtype: x.astype(dtype),
     mt.SumOp: _reduce(np.sum), mt.ProdOp: _reduce(np.prod),
     mt.MaxOp: _reduce(np.max, True), mt.MinOp: _reduce(np.min, True),
-    mt.MeanOp: _reduce(np.mean),
+    mt.MeanOp: lambda x, axes: np.asarray(np.mean(x, axis=tuple(axes), dtype=np.float64))
+    .astype(dt.float_dtype(x.dtype.name)),
     mt.DotOp: np.dot,
     mt.ConstantOp: lambda: None,  # evaluated from its literal by `evaluate`
     mt.DimShuffleOp: _dimshuffle,

@@ -39,7 +39,7 @@ class ConstantOp(MtOp):
 
     @classmethod
     def from_array(cls, array: np.ndarray) -> "ConstantOp":
-        arr = np.ascontiguousarray(array, dtype=dt.check_dtype(array.dtype))
+        arr = np.array(array, dtype=dt.check_dtype(np.asarray(array).dtype), order="C")
         ty = dt.tensor_type(arr.dtype.name, arr.shape)
         attr = DenseIntOrFPElementsAttr(ty, BytesAttr(arr.tobytes()))
         return cls.create(result_types=[ty], properties={"value": attr})

@@ -91,6 +91,7 @@ def is_int(dtype: str) -> bool:
     return dtype in INT_DTYPES
 
 
+@lru_cache(maxsize=1024)
 def upcast(*dtypes: str) -> str:
     """NumPy's type promotion between tensors (no value-based casting)."""
     return np.result_type(*dtypes).name

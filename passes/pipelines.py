@@ -20,7 +20,10 @@ from mlc.passes.registry import get_pass
 GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
     "FAST_RUN": ("canonicalize", "cse", "dce"),
     "FAST_COMPILE": ("dce",),
+    "DebugMode": ("canonicalize", "cse", "dce"),
 }
+VERIFYING_MODES = frozenset({"DebugMode"})
+"""Modes that verify the IR after every pass (slower; catches pass bugs at their source)."""
 TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop",)
 TO_SCF: tuple[str, ...] = ("convert-loop-to-scf", "canonicalize", "cse")
 STAGES = ("mt", "loop", "scf", "c")
@@ -43,10 +46,13 @@ def parse_pipeline(names: Sequence[str]) -> list[ModulePass]:
     return [get_pass(n)() for n in names]
 
 
-def run_passes(module: ModuleOp, names: Sequence[str], ctx: Context | None = None) -> None:
+def run_passes(module: ModuleOp, names: Sequence[str], ctx: Context | None = None,
+               verify: bool = False) -> None:
     ctx = ctx or make_context()
     for p in parse_pipeline(names):
         p.apply(ctx, module)
+        if verify:
+            module.verify()
 
 
 @dataclass
@@ -77,7 +83,7 @@ def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool =
     gc.disable()
     try:
         for stage, names in (("mt", GRAPH_PIPELINES[mode]), ("loop", TO_LOOP), ("scf", TO_SCF)):
-            run_passes(module, names)
+            run_passes(module, names, verify=mode in VERIFYING_MODES)
             if keep_stages:
                 stages[stage] = str(module)
         c = emit_c(module)

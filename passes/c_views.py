@@ -89,6 +89,17 @@ class ViewEmitter:
         self.line(f"{el} *{ptr} = {src.ptr} + {offset};")  # type: ignore[attr-defined]
         self._set(op.result, ptr, sizes, strides)
 
+    def _slice(self, op: loop.SliceOp) -> None:
+        src = self.descs[op.source]  # type: ignore[attr-defined]
+        offsets, sizes, steps = op.split()
+        terms = [f"{self.name(o)} * {st}" for o, st in zip(offsets, src.strides)]  # type: ignore[attr-defined]
+        el = ctype(op.result.type.element_type)
+        ptr = self.fresh("view")  # type: ignore[attr-defined]
+        self.line(f"{el} *{ptr} = {src.ptr} + ({' + '.join(terms) or '0'});")  # type: ignore[attr-defined]
+        strides = [self.let("int64_t", f"{src.strides[k]} * {self.name(s)}")  # type: ignore[attr-defined]
+                   for k, s in zip(op.keep.get_values(), steps)]
+        self._set(op.result, ptr, [self.name(s) for s in sizes], strides)  # type: ignore[attr-defined]
+
     def _reshape(self, op: loop.ReshapeOp) -> None:
         src = self.descs[op.source]  # type: ignore[attr-defined]
         sizes = [self.name(s) for s in op.sizes]  # type: ignore[attr-defined]
@@ -96,5 +107,5 @@ class ViewEmitter:
 
     VIEW_HANDLERS = {
         loop.BroadcastOp: _broadcast, loop.DimShuffleOp: _dimshuffle,
-        loop.SubviewOp: _subview, loop.ReshapeOp: _reshape,
+        loop.SubviewOp: _subview, loop.SliceOp: _slice, loop.ReshapeOp: _reshape,
     }

@@ -93,14 +93,18 @@ class KernelBuilder:
 
 
 def inline_body(ops: list[Operation], region: Region, args: Sequence[SSAValue],
-                mapping: dict[SSAValue, SSAValue]) -> SSAValue:
-    """Clone a kernel's scalar body after `ops`, returning the yielded value."""
+                mapping: dict[SSAValue, SSAValue], ivs: Sequence[SSAValue] = ()) -> SSAValue:
+    """Clone a kernel's scalar body after `ops`, returning the yielded value;
+    `loop.index {dim = d}` becomes the loop variable ivs[d]."""
     block = region.block
     mapping = dict(mapping)
     mapping.update(zip(block.args, args))
     for op in block.ops:
         if isinstance(op, loop.YieldOp):
             return mapping[op.values[0]]
+        if isinstance(op, loop.IndexOp):
+            mapping[op.result] = ivs[op.dim.value.data]
+            continue
         new = op.clone(value_mapper=mapping)
         ops.append(new)
     raise ValueError("kernel body has no loop.yield")
@@ -110,7 +114,7 @@ def _elemwise(kb: KernelBuilder, op: loop.ElemwiseOp, ins, out, mapping) -> None
     def body(ops, ivs, carried):
         loads = [memref.LoadOp.get(m, ivs) for m in ins]
         ops.extend(loads)
-        r = inline_body(ops, op.body, [l.res for l in loads], mapping)
+        r = inline_body(ops, op.body, [l.res for l in loads], mapping, ivs)
         ops.append(memref.StoreOp.get(r, out, ivs))
         return []
     kb.nest(kb.ops, kb.sizes(out), [], body)
@@ -127,9 +131,10 @@ def _reduce(kb: KernelBuilder, op: loop.ReduceOp, ins, out, mapping) -> None:
     def outer(ops, kept_ivs, _):
         def inner(ops2, red_ivs, carried):
             pos = dict(zip(kept, kept_ivs)) | dict(zip(axes, red_ivs))
-            load = memref.LoadOp.get(x, [pos[a] for a in range(rank)])
+            load = memref.LoadOp.get(x, [pos[a] for a in range(rank)])  # input index space
             ops2.append(load)
-            return [inline_body(ops2, op.body, [carried[0], load.res], mapping)]
+            full = [pos[a] for a in range(rank)]
+            return [inline_body(ops2, op.body, [carried[0], load.res], mapping, full)]
         acc = kb.nest(ops, [in_sizes[a] for a in axes], [init], inner)[0]
         if acc.type != out.type.element_type:  # a wider accumulator (float32 sums)
             acc = _narrow(ops, acc, out.type.element_type)
@@ -151,7 +156,7 @@ def _matmul(kb: KernelBuilder, op: loop.MatmulOp, ins, out, mapping) -> None:
             la = memref.LoadOp.get(a, out_ivs[:n_rows] + k_iv)
             lb = memref.LoadOp.get(b, k_iv + out_ivs[n_rows:])
             ops2.extend([la, lb])
-            return [inline_body(ops2, op.body, [carried[0], la.res, lb.res], mapping)]
+            return [inline_body(ops2, op.body, [carried[0], la.res, lb.res], mapping, out_ivs + k_iv)]
         acc = kb.nest(ops, [a_sizes[-1]], [init], inner)
         ops.append(memref.StoreOp.get(acc[0], out, out_ivs))
         return []

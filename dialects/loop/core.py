@@ -4,7 +4,7 @@ After `convert-mt-to-loop` every tensor is a memref. Compute is expressed by ker
 whose scalar body is a region of `arith`/`math` ops (`loop.elemwise`, `loop.reduce`,
 `loop.matmul`); `convert-loop-to-scf` turns each kernel into its own function of
 `scf.for` nests. The remaining ops manipulate buffer descriptors and survive down to
-the C emitter: views (`loop.broadcast`, `loop.dimshuffle`, `loop.subview`,
+the C emitter: views (`loop.broadcast`, `loop.dimshuffle`, `loop.subview`, `loop.slice`,
 `loop.reshape`) change sizes/strides/offset without copying; `loop.constant` is a
 literal buffer; `loop.alloc_output` asks the runtime for result k; `loop.check` raises
 a Python error by index when its condition is false.
@@ -33,7 +33,7 @@ from xdsl.dialects.builtin import (
     StridedLayoutAttr,
     StringAttr,
 )
-from xdsl.ir import Attribute, Dialect, Region, SSAValue
+from xdsl.ir import Attribute, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
@@ -103,6 +103,22 @@ class YieldOp(IRDLOperation):
         super().__init__(operands=[list(values)])
 
 
+@irdl_op_definition
+class IndexOp(IRDLOperation):
+    """`loop.index {dim = d} : index`: inside a kernel body, the current position along
+    dimension d of the kernel's iteration space (the output's index space)."""
+
+    name = "loop.index"
+    dim = prop_def(IntegerAttr)
+    result = result_def(IndexType)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "attr-dict"
+
+    def __init__(self, dim: int):
+        super().__init__(result_types=[IndexType()], properties={"dim": IntegerAttr(dim, IndexType())})
+
+
 class KernelOp(IRDLOperation):
     """A loop nest over the output's index space with a scalar body."""
 
@@ -110,7 +126,7 @@ class KernelOp(IRDLOperation):
     output = operand_def(MemRefType)
     body = region_def("single_block")
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = ("`ins` `(` $inputs `:` type($inputs) `)` `outs` `(` $output `:` "
+    assembly_format = ("`ins` `(` ($inputs^ `:` type($inputs))? `)` `outs` `(` $output `:` "
                        "type($output) `)` attr-dict-with-keyword $body")
 
     def __init__(self, inputs: Sequence[SSAValue], output: SSAValue, body: Region,
@@ -123,7 +139,7 @@ class KernelOp(IRDLOperation):
 class ElemwiseOp(KernelOp):
     """out[i...] = body(in_0[i...], in_1[i...], ...); every input has the output's rank
     and sizes (broadcasting is done beforehand with `loop.broadcast` views). The body may
-    use scalars defined above the op."""
+    use scalars defined above the op and `loop.index` (the position i)."""
 
     name = "loop.elemwise"
 
@@ -206,6 +222,39 @@ class SubviewOp(ViewOp):
 
 
 @irdl_op_definition
+class SliceOp(ViewOp):
+    """`loop.slice %m, %offsets..., %sizes..., %steps... {keep}`: the general view.
+    result[i_0, ..., i_k] = m[offsets + sum_j steps[j] * i_j * e(keep[j])]: one offset per
+    source dim, one size and step per result dim, `keep[j]` the source dim that result
+    dim j walks. No bounds checks: the lowering that builds it emits `loop.check`s."""
+
+    name = "loop.slice"
+    source = operand_def(MemRefType)
+    result = result_def(MemRefType)
+    keep = prop_def(DenseArrayBase)
+    operands_ = var_operand_def(IndexType)
+    assembly_format = ("$source `[` $operands_ `]` attr-dict `:` type($source) `->` "
+                       "type($result)")
+
+    def split(self) -> tuple[list[SSAValue], list[SSAValue], list[SSAValue]]:
+        """(offsets, sizes, steps)."""
+        src_rank = self.source.type.get_num_dims()  # type: ignore[attr-defined]
+        vals = list(self.operands_)
+        n = len(_ints(self.keep))
+        return vals[:src_rank], vals[src_rank:src_rank + n], vals[src_rank + n:]
+
+    def verify_(self) -> None:
+        src_rank = self.source.type.get_num_dims()  # type: ignore[attr-defined]
+        keep = _ints(self.keep)
+        if len(self.operands_) != src_rank + 2 * len(keep):
+            raise VerifyException("loop.slice: expected one offset per source dim and one "
+                                  "size and step per result dim")
+        if len(keep) != self.result.type.get_num_dims() or any(  # type: ignore[attr-defined]
+                not 0 <= k < src_rank for k in keep):
+            raise VerifyException("loop.slice: keep must name one source dim per result dim")
+
+
+@irdl_op_definition
 class ReshapeOp(ViewOp):
     """`loop.reshape %m, %sizes...`: a contiguous source seen with new sizes."""
 
@@ -272,5 +321,5 @@ class CheckOp(IRDLOperation):
             raise VerifyException("loop.check: at most 4 values")
 
 
-LOOP = Dialect("loop", [FModOp, YieldOp, ElemwiseOp, ReduceOp, MatmulOp, BroadcastOp, DimShuffleOp,
-                        SubviewOp, ReshapeOp, ConstantOp, AllocOutputOp, CheckOp], [])
+CORE_OPS = (FModOp, YieldOp, IndexOp, ElemwiseOp, ReduceOp, MatmulOp, BroadcastOp, DimShuffleOp,
+            SubviewOp, SliceOp, ReshapeOp, ConstantOp, AllocOutputOp, CheckOp)

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "mlc_abi.h"
+#include "rt_scalar.h"
 
 namespace py = pybind11;
 
@@ -75,11 +76,6 @@ class Keep {
   private:
     SmallBuf<PyObject *, 16> slots_;
     size_t n_;
-};
-
-// A slot big enough and aligned enough for any numeric scalar (clongdouble is 32 bytes).
-struct alignas(32) ScalarSlot {
-    char bytes[32];
 };
 
 [[noreturn]] void throw_py(PyObject *type, const std::string &msg) {
@@ -227,105 +223,6 @@ std::string format_message(const std::string &text, const int64_t *vals) {
     return out;
 }
 
-// ---- Python scalars passed to 0-d inputs: written straight into a stack slot.
-
-// A value that cannot be written exactly is not an error here: the converter decides.
-bool drop_error() {
-    if (!PyErr_Occurred()) return false;
-    PyErr_Clear();
-    return true;
-}
-
-template <class T>
-bool store_int(long long v, void *buf) {
-    using L = std::numeric_limits<T>;
-    if constexpr (std::is_unsigned_v<T>) {
-        if (v < 0 || static_cast<unsigned long long>(v) > L::max()) return false;
-    } else {
-        if (v < static_cast<long long>(L::min()) || v > static_cast<long long>(L::max()))
-            return false;
-    }
-    T x = static_cast<T>(v);
-    std::memcpy(buf, &x, sizeof x);
-    return true;
-}
-
-bool store_exact_double(long long v, void *buf) {
-    double d = static_cast<double>(v);
-    // The range test keeps the cast back to long long defined (2^63 is out of range).
-    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return false;
-    if (static_cast<long long>(d) != v) return false;
-    std::memcpy(buf, &d, sizeof d);
-    return true;
-}
-
-bool write_python_int(int type_num, PyObject *obj, void *buf) {
-    int overflow = 0;
-    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (v == -1 && drop_error()) return false;
-    if (overflow) {
-        if (overflow < 0 || (type_num != NPY_ULONG && type_num != NPY_ULONGLONG)) return false;
-        unsigned long long u = PyLong_AsUnsignedLongLong(obj);
-        if (drop_error()) return false;
-        std::memcpy(buf, &u, sizeof u);
-        return true;
-    }
-    switch (type_num) {
-        case NPY_BYTE: return store_int<npy_byte>(v, buf);
-        case NPY_UBYTE: return store_int<npy_ubyte>(v, buf);
-        case NPY_SHORT: return store_int<npy_short>(v, buf);
-        case NPY_USHORT: return store_int<npy_ushort>(v, buf);
-        case NPY_INT: return store_int<npy_int>(v, buf);
-        case NPY_UINT: return store_int<npy_uint>(v, buf);
-        case NPY_LONG: return store_int<npy_long>(v, buf);
-        case NPY_ULONG: return store_int<npy_ulong>(v, buf);
-        case NPY_LONGLONG: return store_int<npy_longlong>(v, buf);
-        case NPY_ULONGLONG: return store_int<npy_ulonglong>(v, buf);
-        case NPY_DOUBLE: return store_exact_double(v, buf);
-        default: return false;
-    }
-}
-
-bool write_numpy_scalar(const ArgSpec &s, PyObject *obj, void *buf) {
-    PyArray_Descr *d = PyArray_DescrFromScalar(obj);
-    if (!d) {
-        drop_error();
-        return false;
-    }
-    bool ok = (d->type_num == s.type_num || PyArray_EquivTypenums(d->type_num, s.type_num)) &&
-              PyArray_ISNBO(d->byteorder) &&
-              PyDataType_ELSIZE(d) <= static_cast<npy_intp>(sizeof(ScalarSlot));
-    Py_DECREF(d);
-    if (ok) PyArray_ScalarAsCtype(obj, buf);
-    return ok;
-}
-
-/* True when obj was written to buf exactly as the declared dtype; false sends the
- * argument to the converter (which decides about inexact or foreign values). */
-bool write_scalar(const ArgSpec &s, PyObject *obj, void *buf) {
-    if (PyFloat_Check(obj)) {
-        double v = PyFloat_AS_DOUBLE(obj);
-        if (s.type_num == NPY_DOUBLE) {
-            std::memcpy(buf, &v, sizeof v);
-            return true;
-        }
-        // Theano downcasts a plain Python float to float32; a NumPy float64 it does not.
-        if (s.type_num != NPY_FLOAT || !PyFloat_CheckExact(obj)) return false;
-        float f = static_cast<float>(v);
-        if (std::isinf(f) && !std::isinf(v)) return false;
-        std::memcpy(buf, &f, sizeof f);
-        return true;
-    }
-    if (PyBool_Check(obj)) {
-        if (s.type_num != NPY_BOOL) return false;
-        *static_cast<npy_bool *>(buf) = obj == Py_True;
-        return true;
-    }
-    if (PyLong_Check(obj)) return write_python_int(s.type_num, obj, buf);
-    if (PyArray_IsScalar(obj, Generic)) return write_numpy_scalar(s, obj, buf);
-    return false;
-}
-
 // ---- Array checks.
 
 bool dtype_matches(PyArrayObject *a, const ArgSpec &s) {
@@ -395,6 +292,8 @@ class Function {
     PyObject *call_kw(PyObject *args, PyObject *kwargs);
     py::object run_n(long long n);
     py::tuple input_names() const;
+    py::list get_defaults() const;
+    void set_defaults(py::sequence values);
     int traverse(visitproc visit, void *arg);
     void clear();
 
@@ -402,7 +301,9 @@ class Function {
 
   private:
     friend char *alloc_output(mlc_ctx *, int64_t, const int64_t *);
-    bool arg_count_ok(Py_ssize_t nargs);
+    bool has_default(size_t i) const { return i < defaults_.size() && defaults_[i]; }
+    void set_count_error(Py_ssize_t nargs) const;
+    PyObject *call_defaults(PyObject *const *args, Py_ssize_t nargs);
     PyArrayObject *to_array(size_t i, PyObject *obj, Keep &keep);
     char *prepare_input(size_t i, PyObject *obj, Keep &keep, ScalarSlot *slot,
                         int64_t *&shapes, int64_t *&strides);
@@ -416,6 +317,7 @@ class Function {
     mlc_entry_fn entry_ = nullptr;
     std::vector<ArgSpec> inputs_, shared_;
     std::vector<py::object> containers_, targets_;
+    std::vector<py::object> defaults_;  // per input: a default value, or null when required
     std::vector<OutSpec> outputs_;
     size_t n_returned_ = 0;
     std::vector<Message> messages_;
@@ -467,15 +369,59 @@ py::tuple Function::input_names() const {
     return names;
 }
 
-bool Function::arg_count_ok(Py_ssize_t nargs) {
-    if (static_cast<size_t>(nargs) == inputs_.size()) return true;
+/* Default values of inputs (mlc.In(x, value=...)), already converted to arrays of the
+ * input's type; None marks a required input. */
+void Function::set_defaults(py::sequence values) {
+    if (values.size() != inputs_.size())
+        throw_py(PyExc_ValueError, "defaults needs one entry (a value or None) per input");
+    std::vector<py::object> d;
+    for (py::handle v : values) d.push_back(v.is_none() ? py::object() : py::reinterpret_borrow<py::object>(v));
+    defaults_.swap(d);
+}
+
+py::list Function::get_defaults() const {
+    py::list out;
+    for (size_t i = 0; i < inputs_.size(); ++i)
+        out.append(has_default(i) ? defaults_[i] : py::none());
+    return out;
+}
+
+void Function::set_count_error(Py_ssize_t nargs) const {
+    size_t n = inputs_.size(), least = 0;
     std::string names;
-    for (const auto &s : inputs_) names += (names.empty() ? "" : ", ") + s.name;
-    size_t n = inputs_.size();
-    std::string msg = "expected " + std::to_string(n) + (n == 1 ? " argument" : " arguments") +
-                      " (" + names + "), got " + std::to_string(nargs);
+    for (size_t i = 0; i < n; ++i) {
+        names += (i ? ", " : "") + inputs_[i].name + (has_default(i) ? "=..." : "");
+        if (!has_default(i)) least = i + 1;
+    }
+    std::string count = least == n ? std::to_string(n) : std::to_string(least) + " to " + std::to_string(n);
+    std::string msg = "expected " + count + (n == 1 ? " argument" : " arguments") + " (" + names +
+                      "), got " + std::to_string(nargs);
     PyErr_SetString(PyExc_TypeError, msg.c_str());
-    return false;
+}
+
+/* Fewer positional arguments than inputs: the missing trailing ones take their default
+ * values. Off the hot path: a call that passes every argument never comes here. */
+PyObject *Function::call_defaults(PyObject *const *args, Py_ssize_t nargs) {
+    size_t n = inputs_.size(), given = static_cast<size_t>(nargs);
+    if (given > n) {
+        set_count_error(nargs);
+        return nullptr;
+    }
+    SmallBuf<PyObject *, 16> all(n);
+    Keep keep(n);  // a converter run during the call may replace the defaults
+    for (size_t i = 0; i < n; ++i) {
+        if (i < given) {
+            all[i] = args[i];
+        } else if (has_default(i)) {
+            all[i] = defaults_[i].ptr();
+            Py_INCREF(all[i]);
+            keep.set(i, all[i]);
+        } else {
+            set_count_error(nargs);
+            return nullptr;
+        }
+    }
+    return call(all.data(), static_cast<Py_ssize_t>(n));
 }
 
 /* The slow path: anything but an ndarray of the declared dtype and ndim goes through the
@@ -520,7 +466,7 @@ char *Function::prepare_input(size_t i, PyObject *obj, Keep &keep, ScalarSlot *s
         // Even trusted, dtype and ndim are compared: our own buffers are sized by ndim.
         if (trust_input && PyArray_NDIM(a) == s.ndim && PyArray_TYPE(a) == s.type_num)
             return fill(a, s.ndim, s.itemsize, shapes, strides);
-    } else if (s.ndim == 0 && write_scalar(s, obj, slot)) {
+    } else if (s.ndim == 0 && write_scalar(s.type_num, obj, slot)) {
         return slot->bytes;
     }
     PyArrayObject *a = to_array(i, obj, keep);
@@ -555,7 +501,7 @@ PyObject *Function::call(PyObject *const *args, Py_ssize_t nargs) {
         PyErr_SetString(PyExc_RuntimeError, "function was cleared by the garbage collector");
         return nullptr;
     }
-    if (!arg_count_ok(nargs)) return nullptr;
+    if (static_cast<size_t>(nargs) != inputs_.size()) return call_defaults(args, nargs);
     size_t n_in = inputs_.size(), n_all = n_in + shared_.size();
     SmallBuf<char *, 16> data(n_all);
     SmallBuf<int64_t, 64> shapes(total_dims_), strides(total_dims_);
@@ -574,10 +520,11 @@ PyObject *Function::call(PyObject *const *args, Py_ssize_t nargs) {
 PyObject *Function::call_kw(PyObject *args, PyObject *kwargs) {
     size_t n = inputs_.size(), npos = static_cast<size_t>(PyTuple_GET_SIZE(args));
     if (npos > n) {
-        arg_count_ok(static_cast<Py_ssize_t>(npos));  // sets the usual count error
+        set_count_error(static_cast<Py_ssize_t>(npos));
         return nullptr;
     }
     SmallBuf<PyObject *, 16> all(n);
+    Keep keep(n);
     for (size_t i = 0; i < n; ++i) all[i] = i < npos ? PyTuple_GET_ITEM(args, i) : nullptr;
     PyObject *key, *value;
     Py_ssize_t pos = 0;
@@ -587,12 +534,21 @@ PyObject *Function::call_kw(PyObject *args, PyObject *kwargs) {
         size_t i = 0;
         while (i < n && inputs_[i].name != k) ++i;
         if (i == n) return PyErr_Format(PyExc_TypeError, "unexpected keyword argument '%s'", k);
+        size_t j = i + 1;
+        while (j < n && inputs_[j].name != k) ++j;
+        if (j < n)
+            return PyErr_Format(PyExc_TypeError, "ambiguous keyword argument '%s': inputs %zu "
+                                "and %zu both have that name", k, i, j);
         if (all[i]) return PyErr_Format(PyExc_TypeError, "got multiple values for '%s'", k);
         all[i] = value;
     }
-    for (size_t i = 0; i < n; ++i)
-        if (!all[i])
-            return PyErr_Format(PyExc_TypeError, "missing %s", inputs_[i].what.c_str());
+    for (size_t i = 0; i < n; ++i) {
+        if (all[i]) continue;
+        if (!has_default(i)) return PyErr_Format(PyExc_TypeError, "missing %s", inputs_[i].what.c_str());
+        all[i] = defaults_[i].ptr();
+        Py_INCREF(all[i]);
+        keep.set(i, all[i]);
+    }
     return call(all.data(), static_cast<Py_ssize_t>(n));
 }
 
@@ -687,8 +643,10 @@ char *alloc_output(mlc_ctx *ctx, int64_t index, const int64_t *shape) {
 }
 
 py::object Function::run_n(long long n) {
-    if (!inputs_.empty())
-        throw_py(PyExc_TypeError, "run_n needs a function without explicit inputs");
+    for (size_t i = 0; i < inputs_.size(); ++i)
+        if (!has_default(i))
+            throw_py(PyExc_TypeError, "run_n needs a function without explicit inputs, or "
+                                      "whose inputs all have default values");
     if (n < 0) throw_py(PyExc_ValueError, "run_n needs n >= 0");
     py::object last = py::none();
     for (long long i = 0; i < n; ++i) {
@@ -705,6 +663,7 @@ int Function::traverse(visitproc visit, void *arg) {
     Py_VISIT(converter_.ptr());
     for (const auto &c : containers_) Py_VISIT(c.ptr());
     for (const auto &t : targets_) Py_VISIT(t.ptr());
+    for (const auto &d : defaults_) Py_VISIT(d.ptr());
     return 0;
 }
 
@@ -714,6 +673,7 @@ void Function::clear() {
     converter_ = py::object();
     for (auto &c : containers_) c = py::object();
     for (auto &t : targets_) t = py::object();
+    for (auto &d : defaults_) d = py::object();
 }
 
 // ---- Type slots.
@@ -787,7 +747,10 @@ PYBIND11_MODULE(_rt, m) {
              py::arg("converter"), py::arg("single"))
         .def_readwrite("trust_input", &Function::trust_input)
         .def_property_readonly("input_names", &Function::input_names)
+        .def_property("defaults", &Function::get_defaults, &Function::set_defaults,
+                      "Per input: the value used when the call omits it, or None.")
         .def("run_n", &Function::run_n, py::arg("n"),
-             "Call a function without explicit inputs n times in native code; "
+             "Call a function without explicit inputs (or with defaults for all) n times "
+             "in native code; "
              "returns the last results (None when n == 0).");
 }

@@ -35,6 +35,11 @@ def _loop():
     return LOOP
 
 
+def _ad():
+    from mlc.dialects.ad import AD
+    return AD
+
+
 def _c_target():
     from mlc.passes.emit_c import CTarget
     return CTarget
@@ -43,7 +48,7 @@ def _c_target():
 class MlcOptMain(xDSLOptMain):
     def register_all_dialects(self) -> None:
         super().register_all_dialects()
-        for name, factory in (("mt", _mt), ("loop", _loop)):
+        for name, factory in (("mt", _mt), ("loop", _loop), ("ad", _ad)):
             if name not in self.ctx.registered_dialect_names:
                 self.ctx.register_dialect(name, factory)
 

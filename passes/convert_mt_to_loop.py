@@ -142,6 +142,8 @@ LOWERINGS: dict[type, Lowering] = {
     mt.SubtensorOp: lower_subtensor,
     mt.ReshapeOp: lower_reshape,
     mt.ShapeOp: lower_shape,
+    mt.SecondOp: lower_elemwise,
+    **{cls: (lambda L, op: L.buf[op.operands[0]]) for cls in mt.GRAD_IDENTITIES},
 }
 
 

@@ -62,5 +62,15 @@ class CancelMulDivPattern(RewritePattern):
                 return
 
 
+class RemoveGradIdentityPattern(RewritePattern):
+    """mt.zero_grad(x) -> x (also disconnected_grad, grad_clip): they only matter to
+    gradients, which are taken before compilation."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if isinstance(op, mt.GRAD_IDENTITIES):
+            rewriter.replace(op, [], [op.operands[0]])
+
+
 def CANONICAL_PATTERNS(fold_limit: int) -> list[RewritePattern]:  # noqa: N802
-    return [FoldConstantPattern(fold_limit), RemoveDoubleNegPattern(), CancelMulDivPattern()]
+    return [FoldConstantPattern(fold_limit), RemoveDoubleNegPattern(), CancelMulDivPattern(),
+            RemoveGradIdentityPattern()]

@@ -33,11 +33,12 @@ def make_context() -> Context:
     """A context with every dialect that mlc's IR uses loaded."""
     from xdsl.dialects import arith, builtin, func, math, memref, scf
 
+    from mlc.dialects.ad import AD
     from mlc.dialects.loop import LOOP
     from mlc.dialects.mt import MT
 
     ctx = Context()
-    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP):
+    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP, AD):
         ctx.load_dialect(d)
     return ctx
 
@@ -69,11 +70,26 @@ class Compiled:
         return self.stages[name]
 
 
-def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool = True) -> Compiled:
+def print_ir(module: ModuleOp, debuginfo: bool = False) -> str:
+    """The IR text of `module`; with `debuginfo`, each op and block argument is followed
+    by its location (`loc("model.py":12:5)`), which the parser (and mlc-opt) reads back."""
+    if not debuginfo:
+        return str(module)
+    from io import StringIO
+
+    from xdsl.printer import Printer
+    out = StringIO()
+    Printer(stream=out, print_debuginfo=True).print_op(module)
+    return out.getvalue()
+
+
+def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool = True,
+                   debuginfo: bool = False) -> Compiled:
     """Optimize and lower an `mt` module (in place) and emit C.
 
     The module holds one public `func.func`; its arguments are the inputs then the
-    shared variables, its results the outputs then the update values (the ABI order)."""
+    shared variables, its results the outputs then the update values (the ABI order).
+    Kept stages carry source locations when `debuginfo` is set."""
     from mlc.passes.emit_c import emit_c
 
     if mode not in GRAPH_PIPELINES:
@@ -85,7 +101,7 @@ def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool =
         for stage, names in (("mt", GRAPH_PIPELINES[mode]), ("loop", TO_LOOP), ("scf", TO_SCF)):
             run_passes(module, names, verify=mode in VERIFYING_MODES)
             if keep_stages:
-                stages[stage] = str(module)
+                stages[stage] = print_ir(module, debuginfo)
         c = emit_c(module)
     finally:
         if frozen:

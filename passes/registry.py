@@ -37,7 +37,13 @@ def _loop_to_scf() -> type[ModulePass]:
     return ConvertLoopToScfPass
 
 
+def _autodiff() -> type[ModulePass]:
+    from mlc.passes.autodiff import AutodiffPass
+    return AutodiffPass
+
+
 MLC_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "autodiff": _autodiff,
     "canonicalize": _canonicalize,
     "cse": _cse,
     "dce": _dce,

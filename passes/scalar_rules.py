@@ -17,6 +17,7 @@ from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
+from mlc.passes.scalar_rules_math import MATH_SCALAR_RULES
 
 
 class ScalarBuilder:
@@ -188,6 +189,8 @@ SCALAR_RULES: dict[type, Rule] = {
     mt.XorOp: _fi(arith.XOrIOp, arith.XOrIOp),
     mt.SelectOp: _select,
     mt.CastOp: lambda b, a, dtype: a[0],  # the operand conversion is the whole cast
+    **MATH_SCALAR_RULES,
+    mt.SecondOp: lambda b, a, dtype: a[1],
 }
 
 
@@ -195,7 +198,7 @@ def compute_dtypes(op: mt.ElemwiseOp | mt.CastOp) -> tuple[list[str], str]:
     """(dtype each operand is converted to, dtype the rule computes in)."""
     ins = [dt.dtype_of(v.type) for v in op.operands]
     out = dt.dtype_of(op.results[0].type)
-    if isinstance(op, mt.CompareOp):
+    if isinstance(op, (mt.CompareOp, mt.ClassifyOp)):
         common = dt.upcast(*ins)
         return [common] * len(ins), common
     if isinstance(op, mt.SelectOp):

@@ -14,6 +14,9 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
+from mlc.runtime.reference_indexing import INDEXING_REFERENCE
+from mlc.runtime.reference_math import MATH_REFERENCE
+from mlc.runtime.reference_structure2 import STRUCTURE2_REFERENCE
 
 Ref = Callable[..., np.ndarray]
 
@@ -93,7 +96,13 @@ REFERENCE: dict[type, Ref] = {
     mt.DimShuffleOp: _dimshuffle,
     mt.ReshapeOp: lambda x, shape: x.reshape(shape),
     mt.SubtensorOp: _subtensor,
+    **INDEXING_REFERENCE,
+    **MATH_REFERENCE,
+    **STRUCTURE2_REFERENCE,
     mt.ShapeOp: lambda x: np.array(x.shape, dtype=np.int64),
+    mt.SecondOp: lambda x, y: np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy(),
+    mt.DisconnectedGradOp: lambda x: x, mt.ZeroGradOp: lambda x: x,
+    mt.GradClipOp: lambda x, lo, hi: x,
 }
 
 
@@ -102,7 +111,8 @@ def evaluate(op: mt.MtOp, arrays: list[np.ndarray]) -> np.ndarray:
     if isinstance(op, mt.ConstantOp):
         return op.array()
     out_dtype = dt.dtype_of(op.results[0].type)
-    if isinstance(op, mt.ElemwiseOp) and not isinstance(op, (mt.CompareOp, mt.SelectOp, mt.LogicOp)):
+    if isinstance(op, mt.ElemwiseOp) and not isinstance(op, (mt.CompareOp, mt.SelectOp, mt.LogicOp,
+                                                             mt.ClassifyOp)):
         arrays = [a.astype(out_dtype) for a in arrays]
     if isinstance(op, (mt.CompareOp, mt.DotOp)):
         common = dt.arith_dtype(*(a.dtype.name for a in arrays)) if isinstance(op, mt.DotOp) \

@@ -1,0 +1,330 @@
+"""Differentiation rules of the `mt` ops: `PULLBACK` (reverse mode) and `PUSHFORWARD`
+(forward mode), one entry per op class, plus the ops marked not differentiable.
+
+Elementwise ops share one description: `PARTIAL[op](b, node, i, g)` is g times the
+partial derivative of the output by input i, at the output's shape. The pullback sums it
+back over broadcast axes (`unbroadcast`); the pushforward adds the partials of all
+inputs. Rules build values only through the `Builder`, so they serve both the frontend
+graph (`mlc.grad`) and IR (`autodiff` pass).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from mlc.dialects import dtypes as dt
+from mlc.dialects import mt
+from mlc.passes.autodiff_core import ZERO, Builder, Node
+
+Partial = Callable[[Builder, Node, int, Any], Any]
+
+
+# -- helpers ------------------------------------------------------------------------------
+def dtype(b: Builder, v: Any) -> str:
+    return dt.dtype_of(b.type_of(v))
+
+
+def shape(b: Builder, v: Any) -> tuple[int, ...]:
+    return dt.shape_of(b.type_of(v))
+
+
+def const(b: Builder, value: float, like: Any) -> Any:
+    """A literal with like's dtype and rank (all dims broadcastable)."""
+    return b.constant(np.full((1,) * len(shape(b, like)), value, dtype=dtype(b, like)))
+
+
+def mk(b: Builder, op: type, *inputs: Any, **params: Any) -> Any:
+    return b.make(op, list(inputs), **params)
+
+
+def cast(b: Builder, v: Any, to: str) -> Any:
+    return v if dtype(b, v) == to else mk(b, mt.CastOp, v, dtype=to)
+
+
+def expand(b: Builder, g: Any, axes: tuple[int, ...], rank: int) -> Any:
+    """Re-insert reduced `axes` as broadcastable dims (the inverse of a reduction)."""
+    if not axes:
+        return g
+    it = iter(range(rank - len(axes)))
+    return mk(b, mt.DimShuffleOp, g, pattern=tuple(-1 if a in axes else next(it) for a in range(rank)))
+
+
+def unbroadcast(b: Builder, g: Any, x: Any) -> Any:
+    """Sum g over the axes along which x was broadcast; give it x's dtype."""
+    xs, gs = shape(b, x), shape(b, g)
+    axes = tuple(a for a, (n, m) in enumerate(zip(xs, gs)) if n == 1 and m != 1)
+    if axes:
+        g = expand(b, mk(b, mt.SumOp, g, axes=axes), axes, len(xs))
+    return cast(b, g, dtype(b, x))
+
+
+def as_float(b: Builder, cond: Any, like: Any) -> Any:
+    return cast(b, cond, dtype(b, like))
+
+
+def count(b: Builder, x: Any, axes: tuple[int, ...], like: Any) -> Any:
+    """The number of elements reduced over `axes`, as a scalar of like's dtype and rank."""
+    shp = mk(b, mt.ShapeOp, x)
+    n: Any = None
+    for a in axes:
+        size = mk(b, mt.SubtensorOp, shp, starts=(a,), stops=(a + 1,), steps=(1,), squeeze=(0,))
+        n = size if n is None else mk(b, mt.MulOp, n, size)
+    n = cast(b, n if n is not None else b.constant(np.array(1, np.int64)), dtype(b, like))
+    rank = len(shape(b, like))
+    return mk(b, mt.DimShuffleOp, n, pattern=(-1,) * rank) if rank else n
+
+
+# -- elementwise partials ------------------------------------------------------------
+def _unary(f: Callable[[Builder, Node, Any], Any]) -> Partial:
+    return lambda b, n, i, g: mk(b, mt.MulOp, g, f(b, n, n.inputs[0]))
+
+
+def _one_minus_sq(b: Builder, n: Node, x: Any) -> Any:
+    z = n.outputs[0]
+    return mk(b, mt.SubOp, const(b, 1.0, z), mk(b, mt.MulOp, z, z))
+
+
+def _div_partial(b: Builder, n: Node, i: int, g: Any) -> Any:
+    x, y = n.inputs
+    if i == 0:
+        return mk(b, mt.TrueDivOp, g, y)
+    return mk(b, mt.NegOp, mk(b, mt.TrueDivOp, mk(b, mt.MulOp, g, n.outputs[0]), y))
+
+
+def _pow_partial(b: Builder, n: Node, i: int, g: Any) -> Any:
+    x, y = n.inputs
+    z = n.outputs[0]
+    if i == 0:  # y * x**(y-1)
+        ym1 = mk(b, mt.SubOp, y, const(b, 1.0, y))
+        return mk(b, mt.MulOp, g, mk(b, mt.MulOp, y, mk(b, mt.PowOp, x, ym1)))
+    return mk(b, mt.MulOp, g, mk(b, mt.MulOp, z, mk(b, mt.LogOp, x)))
+
+
+def _extremum_partial(b: Builder, n: Node, i: int, g: Any) -> Any:
+    """Theano's rule: every input equal to the result gets the gradient (ties share)."""
+    z = n.outputs[0]
+    return mk(b, mt.MulOp, g, as_float(b, mk(b, mt.EqOp, z, n.inputs[i]), z))
+
+
+def _mod_partial(b: Builder, n: Node, i: int, g: Any) -> Any:
+    if i == 0:
+        return mk(b, mt.SecondOp, n.outputs[0], g)
+    x, y = n.inputs
+    return mk(b, mt.NegOp, mk(b, mt.MulOp, g, mk(b, mt.IntDivOp, x, y)))
+
+
+def _select_partial(b: Builder, n: Node, i: int, g: Any) -> Any:
+    if i == 0:
+        return None
+    c = n.inputs[0]
+    zero = const(b, 0.0, g)
+    pair = (g, zero) if i == 1 else (zero, g)
+    return mk(b, mt.SelectOp, c, *pair)
+
+
+PARTIAL: dict[type, Partial] = {
+    mt.AddOp: lambda b, n, i, g: g,
+    mt.SubOp: lambda b, n, i, g: g if i == 0 else mk(b, mt.NegOp, g),
+    mt.MulOp: lambda b, n, i, g: mk(b, mt.MulOp, g, n.inputs[1 - i]),
+    mt.TrueDivOp: _div_partial,
+    mt.PowOp: _pow_partial,
+    mt.ModOp: _mod_partial,
+    mt.MaximumOp: _extremum_partial,
+    mt.MinimumOp: _extremum_partial,
+    mt.SelectOp: _select_partial,
+    mt.SecondOp: lambda b, n, i, g: None if i == 0 else mk(b, mt.SecondOp, n.outputs[0], g),
+    mt.NegOp: lambda b, n, i, g: mk(b, mt.NegOp, g),
+    mt.AbsOp: _unary(lambda b, n, x: mk(b, mt.SignOp, x)),
+    mt.ExpOp: _unary(lambda b, n, x: n.outputs[0]),
+    mt.LogOp: lambda b, n, i, g: mk(b, mt.TrueDivOp, g, n.inputs[0]),
+    mt.Log1pOp: lambda b, n, i, g: mk(b, mt.TrueDivOp, g, mk(b, mt.AddOp, n.inputs[0], const(b, 1.0, n.inputs[0]))),
+    mt.Expm1Op: _unary(lambda b, n, x: mk(b, mt.AddOp, n.outputs[0], const(b, 1.0, n.outputs[0]))),
+    mt.SqrtOp: lambda b, n, i, g: mk(b, mt.TrueDivOp, g, mk(b, mt.MulOp, n.outputs[0], const(b, 2.0, n.outputs[0]))),
+    mt.SinOp: _unary(lambda b, n, x: mk(b, mt.CosOp, x)),
+    mt.CosOp: _unary(lambda b, n, x: mk(b, mt.NegOp, mk(b, mt.SinOp, x))),
+    mt.TanhOp: _unary(_one_minus_sq),
+    mt.SigmoidOp: _unary(lambda b, n, x: mk(b, mt.MulOp, n.outputs[0],
+                                             mk(b, mt.SubOp, const(b, 1.0, n.outputs[0]), n.outputs[0]))),
+}
+
+ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp, mt.GtOp,
+                     mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp)
+"""Piecewise-constant ops: connected, with zero derivative (as in Theano)."""
+DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp)
+"""Ops through which no gradient flows at all (a wrt reached only through them is
+disconnected)."""
+
+
+def _elemwise_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    g = gouts[0]
+    out = []
+    for i, x in enumerate(n.inputs):
+        if not dt.is_float(dtype(b, x)):
+            out.append(ZERO)
+            continue
+        p = PARTIAL[n.op](b, n, i, cast(b, g, dtype(b, n.outputs[0])))
+        out.append(None if p is None else unbroadcast(b, p, x))
+    return out
+
+
+def _elemwise_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    total: Optional[Any] = None
+    for i, t in enumerate(tins):
+        if t is None or t is ZERO:
+            continue
+        p = PARTIAL[n.op](b, n, i, cast(b, t, dtype(b, n.outputs[0])))
+        if p is not None:
+            p = mk(b, mt.SecondOp, n.outputs[0], p)
+            total = p if total is None else mk(b, mt.AddOp, total, p)
+    return [total]
+
+
+# -- reductions ---------------------------------------------------------------------------
+def _reduce_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x, z = n.inputs[0], n.outputs[0]
+    axes, rank = n.params["axes"], len(shape(b, x))
+    g = cast(b, gouts[0], dtype(b, x))
+    gx = mk(b, mt.SecondOp, x, expand(b, g, axes, rank))
+    if n.op is mt.MeanOp:
+        gx = mk(b, mt.TrueDivOp, gx, count(b, x, axes, gx))
+    elif n.op is mt.ProdOp:  # d prod / d x_i = prod / x_i (as Theano, not safe at x_i = 0)
+        gx = mk(b, mt.MulOp, gx, mk(b, mt.TrueDivOp, expand(b, z, axes, rank), x))
+    elif n.op in (mt.MaxOp, mt.MinOp):  # every element equal to the extremum gets g
+        hit = mk(b, mt.EqOp, x, expand(b, z, axes, rank))
+        gx = mk(b, mt.MulOp, gx, as_float(b, hit, gx))
+    return [gx]
+
+
+def _reduce_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    x, z, t = n.inputs[0], n.outputs[0], tins[0]
+    axes, rank = n.params["axes"], len(shape(b, x))
+    t = mk(b, mt.SecondOp, x, cast(b, t, dtype(b, z)))
+    if n.op in (mt.SumOp, mt.MeanOp):
+        return [mk(b, n.op, t, axes=axes)]
+    if n.op is mt.ProdOp:
+        ratio = mk(b, mt.TrueDivOp, expand(b, z, axes, rank), x)
+        return [mk(b, mt.SumOp, mk(b, mt.MulOp, t, ratio), axes=axes)]
+    hit = as_float(b, mk(b, mt.EqOp, x, expand(b, z, axes, rank)), t)  # ties share the tangent
+    total = mk(b, mt.SumOp, mk(b, mt.MulOp, t, hit), axes=axes)
+    return [mk(b, mt.TrueDivOp, total, mk(b, mt.SumOp, hit, axes=axes))]
+
+
+# -- linear algebra and structure ------------------------------------------------------
+def _transpose(b: Builder, v: Any) -> Any:
+    return mk(b, mt.DimShuffleOp, v, pattern=(1, 0))
+
+
+def _dot_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x, y = n.inputs
+    g = gouts[0]
+    rx, ry = len(shape(b, x)), len(shape(b, y))
+    if rx == 2 and ry == 2:
+        gx, gy = mk(b, mt.DotOp, g, _transpose(b, y)), mk(b, mt.DotOp, _transpose(b, x), g)
+    elif rx == 2:  # matrix . vector
+        gx = mk(b, mt.MulOp, mk(b, mt.DimShuffleOp, g, pattern=(0, -1)),
+                mk(b, mt.DimShuffleOp, y, pattern=(-1, 0)))
+        gy = mk(b, mt.DotOp, _transpose(b, x), g)
+    elif ry == 2:  # vector . matrix
+        gx = mk(b, mt.DotOp, y, g)
+        gy = mk(b, mt.MulOp, mk(b, mt.DimShuffleOp, x, pattern=(0, -1)),
+                mk(b, mt.DimShuffleOp, g, pattern=(-1, 0)))
+    else:  # inner product: g is a scalar
+        gs = mk(b, mt.DimShuffleOp, g, pattern=(-1,))
+        gx, gy = mk(b, mt.MulOp, gs, y), mk(b, mt.MulOp, gs, x)
+    return [cast(b, gx, dtype(b, x)), cast(b, gy, dtype(b, y))]
+
+
+def _dot_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    x, y = n.inputs
+    parts = []
+    if tins[0] not in (None, ZERO):
+        parts.append(mk(b, mt.DotOp, tins[0], y))
+    if tins[1] not in (None, ZERO):
+        parts.append(mk(b, mt.DotOp, x, tins[1]))
+    return [parts[0] if len(parts) == 1 else mk(b, mt.AddOp, *parts)] if parts else [None]
+
+
+def _dimshuffle_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    pattern = n.params["pattern"]
+    rank = len(shape(b, n.inputs[0]))
+    where = {p: i for i, p in enumerate(pattern) if p != -1}
+    kept = sorted(where, key=lambda p: where[p])  # input axes in output order
+    g = gouts[0]
+    dropped_x = tuple(i for i, p in enumerate(pattern) if p == -1)
+    if dropped_x:  # sum away the inserted axes (they are static 1, so this is a squeeze)
+        g = mk(b, mt.SumOp, g, axes=dropped_x)
+    order = [kept.index(a) if a in where else -1 for a in range(rank)]
+    return [mk(b, mt.DimShuffleOp, g, pattern=tuple(order))]
+
+
+def _reshape_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x = n.inputs[0]
+    xs = shape(b, x)
+    if dt.DYN in xs:
+        raise TypeError(f"{n.op.name}: the gradient of a reshape needs the input's shape, "
+                        f"which is only known at run time ({b.type_of(x)})")
+    return [mk(b, mt.ReshapeOp, gouts[0], shape=xs)]
+
+
+def _same_params(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    """Pushforward of a linear structural op: apply it to the tangent."""
+    t = tins[0]
+    return [None if t in (None, ZERO) else mk(b, n.op, t, *n.inputs[1:], **n.params)]
+
+
+def _cast_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x = n.inputs[0]
+    return [cast(b, gouts[0], dtype(b, x)) if dt.is_float(dtype(b, x)) else ZERO]
+
+
+def _cast_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    to = dtype(b, n.outputs[0])
+    return [cast(b, tins[0], to) if dt.is_float(to) else None]
+
+
+def _grad_clip_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x, lo, hi = n.inputs
+    g = gouts[0]
+    rank = len(shape(b, g))
+    lo_b = mk(b, mt.DimShuffleOp, lo, pattern=(-1,) * rank) if rank else lo
+    hi_b = mk(b, mt.DimShuffleOp, hi, pattern=(-1,) * rank) if rank else hi
+    return [mk(b, mt.MinimumOp, mk(b, mt.MaximumOp, g, lo_b), hi_b), None, None]
+
+
+def _zeros(b: Builder, n: Node, g: list[Any]) -> list[Any]:
+    return [ZERO] * len(n.inputs)
+
+
+def _disconnected(b: Builder, n: Node, g: list[Any]) -> list[Any]:
+    return [None] * len(n.inputs)
+
+
+PULLBACK: dict[type, Callable] = {
+    **{op: _elemwise_pullback for op in PARTIAL},
+    **{op: _zeros for op in ZERO_GRADIENT_OPS},
+    **{op: _disconnected for op in DISCONNECTED_OPS},
+    **{op: _reduce_pullback for op in mt.REDUCE_OPS},
+    mt.DotOp: _dot_pullback,
+    mt.DimShuffleOp: _dimshuffle_pullback,
+    mt.ReshapeOp: _reshape_pullback,
+    mt.CastOp: _cast_pullback,
+    mt.ConstantOp: _disconnected,
+    mt.ZeroGradOp: _zeros,
+    mt.GradClipOp: _grad_clip_pullback,
+}
+
+PUSHFORWARD: dict[type, Callable] = {
+    **{op: _elemwise_pushforward for op in PARTIAL},
+    **{op: (lambda b, n, t: [None]) for op in ZERO_GRADIENT_OPS + DISCONNECTED_OPS},
+    **{op: _reduce_pushforward for op in mt.REDUCE_OPS},
+    mt.DotOp: _dot_pushforward,
+    mt.DimShuffleOp: _same_params,
+    mt.ReshapeOp: _same_params,
+    mt.SubtensorOp: _same_params,
+    mt.CastOp: _cast_pushforward,
+    mt.ConstantOp: lambda b, n, t: [None],
+    mt.ZeroGradOp: lambda b, n, t: [t[0]],
+    mt.GradClipOp: lambda b, n, t: [t[0]],
+}

@@ -27,6 +27,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from mlc.dialects import loop
+from mlc.passes.indexing_kernels import INDEXING_KERNELS
 
 Body = Callable[[list[Operation], list[SSAValue], list[SSAValue]], list[SSAValue]]
 """Builds the innermost ops given (ops to append to, loop ivs, carried values) and
@@ -171,6 +172,7 @@ def _narrow(ops: list[Operation], v: SSAValue, to: Attribute) -> SSAValue:
 
 KERNELS: dict[type, Callable] = {
     loop.ElemwiseOp: _elemwise, loop.ReduceOp: _reduce, loop.MatmulOp: _matmul,
+    **INDEXING_KERNELS,
 }
 
 

@@ -28,6 +28,8 @@ from xdsl.passes import ModulePass
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
+from mlc.passes.lower_advanced import ADVANCED_LOWERINGS
+from mlc.passes.lower_indexing import INDEXING_LOWERINGS
 from mlc.passes.lowering_context import FuncLowering, copy_to_fresh, describe, elemwise_kernel, where
 from mlc.passes.reduce_rules import lower_dot, lower_reduce
 from mlc.passes.scalar_rules import SCALAR_RULES, ScalarBuilder, compute_dtypes
@@ -140,6 +142,7 @@ LOWERINGS: dict[type, Lowering] = {
     mt.ConstantOp: lower_constant,
     mt.DimShuffleOp: lower_dimshuffle,
     mt.SubtensorOp: lower_subtensor,
+    **INDEXING_LOWERINGS, **ADVANCED_LOWERINGS,
     mt.ReshapeOp: lower_reshape,
     mt.ShapeOp: lower_shape,
     mt.SecondOp: lower_elemwise,

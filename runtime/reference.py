@@ -16,6 +16,7 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.runtime.reference_indexing import INDEXING_REFERENCE
 from mlc.runtime.reference_math import MATH_REFERENCE
+from mlc.runtime.reference_random import RANDOM_REFERENCE
 from mlc.runtime.reference_structure2 import STRUCTURE2_REFERENCE
 
 Ref = Callable[..., np.ndarray]
@@ -98,6 +99,7 @@ REFERENCE: dict[type, Ref] = {
     mt.SubtensorOp: _subtensor,
     **INDEXING_REFERENCE,
     **MATH_REFERENCE,
+    **RANDOM_REFERENCE,
     **STRUCTURE2_REFERENCE,
     mt.ShapeOp: lambda x: np.array(x.shape, dtype=np.int64),
     mt.SecondOp: lambda x, y: np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy(),

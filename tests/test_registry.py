@@ -46,7 +46,7 @@ def ident(v) -> str:
 
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
-    families = mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS
+    families = mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS)
 
@@ -180,6 +180,20 @@ SAMPLES[mt.SubtensorOp] = [([_arr("float64", (5, 4))], {"starts": (1, -1), "stop
                            ([_arr("int16", (6,))], {"starts": (mt.NONE_HI,), "stops": (mt.NONE_LO,),
                                                     "steps": (-2,), "squeeze": ()})]
 SAMPLES[mt.ShapeOp] = [([_arr("float64", (3, 4))], {}), ([_arr("int8", ())], {})]
+_BASIC = {"starts": (0, mt.NONE_HI), "stops": (0, mt.NONE_LO), "steps": (1, 0), "squeeze": (0,),
+          "dynamic": (0, 5)}
+SAMPLES[mt.DynamicSubtensorOp] = [([_arr(d, (5, 4)), np.array(-2, i), np.array(-1, i)], _BASIC)
+                                  for d, i in (("float64", np.int8), ("bool", np.int64))]
+for _op in (mt.SetSubtensorOp, mt.IncSubtensorOp):
+    SAMPLES[_op] = [([_arr(d, (5, 4)), _arr(d, (1,)), np.array(3, np.int32), np.array(-1, np.int16)],
+                     _BASIC) for d in ("float32", "int16", "bool")]
+_ADVANCED = [([np.array([[0, -1], [2, 2]]), np.array([1, -3], np.int8)], (0, 2)),
+             ([_arr("bool", (4, 3))], (1,)), ([np.array(True), np.array(1, np.int32)], (1, 1))]
+SAMPLES[mt.AdvancedSubtensorOp] = [([_arr(d, (3, 4, 3)), *idx], {"axes": axes})
+                                   for d in ("float64", "int8") for idx, axes in _ADVANCED]
+for _op in (mt.AdvancedSetSubtensorOp, mt.AdvancedIncSubtensorOp):
+    SAMPLES[_op] = [([_arr(d, (3, 4, 3)), _arr(d, (1,)), *idx], {"axes": axes})
+                    for d in ("float64", "int32", "bool") for idx, axes in _ADVANCED[:2]]
 
 
 def _make(op_class, arrays, params, static: bool):

@@ -10,7 +10,13 @@ from xdsl.ir import Dialect
 
 from mlc.dialects.loop.core import *  # noqa: F401,F403
 from mlc.dialects.loop.core import CORE_OPS
+from mlc.dialects.loop.indexing import INDEXING_OPS, GatherOp, NonzeroOp, ScatterOp, SliceBoundsOp
+from mlc.dialects.loop.random import *  # noqa: F401,F403
+from mlc.dialects.loop.random import RANDOM_OPS
+from mlc.dialects.loop.scalar import SCALAR_OPS, SpecialOp
+from mlc.dialects.loop.structure2 import *  # noqa: F401,F403
+from mlc.dialects.loop.structure2 import STRUCTURE2_LOOP_OPS
 
-ALL_OPS = CORE_OPS
+ALL_OPS = CORE_OPS + SCALAR_OPS + INDEXING_OPS + STRUCTURE2_LOOP_OPS + RANDOM_OPS
 
 LOOP = Dialect("loop", list(ALL_OPS), [])

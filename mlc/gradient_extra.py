@@ -123,7 +123,9 @@ def verify_grad(fun: Callable, pt: Sequence[Any], n_tests: int = 2,
     dtype = dt.upcast(*(p.dtype.name for p in pt))
     d_eps, d_abs, d_rel = _TOL.get(dtype, _TOL["float64"])
     eps, abs_tol, rel_tol = eps or d_eps, abs_tol or d_abs, rel_tol or d_rel
-    inputs = [TensorType(p.dtype.name, shape=(None,) * p.ndim)(f"x{i}") for i, p in enumerate(pt)]
+    # size-1 dims of the point are broadcastable, the others dynamic
+    inputs = [TensorType(p.dtype.name, shape=tuple(1 if n == 1 else None for n in p.shape))(f"x{i}")
+              for i, p in enumerate(pt)]
     out = as_tensor_variable(fun(*inputs))
     shape = np.shape(mlc.function(inputs, out, mode=mode)(*pt))
     for _ in range(n_tests):

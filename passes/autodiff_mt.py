@@ -134,7 +134,7 @@ PARTIAL: dict[type, Partial] = {
     mt.MaximumOp: _extremum_partial,
     mt.MinimumOp: _extremum_partial,
     mt.SelectOp: _select_partial,
-    mt.SecondOp: lambda b, n, i, g: None if i == 0 else mk(b, mt.SecondOp, n.outputs[0], g),
+    mt.SecondOp: lambda b, n, i, g: ZERO if i == 0 else mk(b, mt.SecondOp, n.outputs[0], g),
     mt.NegOp: lambda b, n, i, g: mk(b, mt.NegOp, g),
     mt.AbsOp: _unary(lambda b, n, x: mk(b, mt.SignOp, x)),
     mt.ExpOp: _unary(lambda b, n, x: n.outputs[0]),
@@ -165,7 +165,7 @@ def _elemwise_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
             out.append(ZERO)
             continue
         p = PARTIAL[n.op](b, n, i, cast(b, g, dtype(b, n.outputs[0])))
-        out.append(None if p is None else unbroadcast(b, p, x))
+        out.append(p if p is None or p is ZERO else unbroadcast(b, p, x))
     return out
 
 
@@ -175,7 +175,7 @@ def _elemwise_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
         if t is None or t is ZERO:
             continue
         p = PARTIAL[n.op](b, n, i, cast(b, t, dtype(b, n.outputs[0])))
-        if p is not None:
+        if p is not None and p is not ZERO:
             p = mk(b, mt.SecondOp, n.outputs[0], p)
             total = p if total is None else mk(b, mt.AddOp, total, p)
     return [total]

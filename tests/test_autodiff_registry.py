@@ -65,8 +65,9 @@ NOT_TESTED = (mt.ConstantOp, mt.GradClipOp)
 in test_gradient.py)."""
 
 
-def _vars(arrays: list[np.ndarray], static: bool = False) -> list:
-    return [T.TensorType(a.dtype.name, shape=a.shape if static else (None,) * a.ndim)(f"x{i}")
+def _vars(arrays: list[np.ndarray]) -> list:
+    """Symbolic inputs: size-1 dims broadcastable, the others dynamic."""
+    return [T.TensorType(a.dtype.name, shape=tuple(1 if n == 1 else None for n in a.shape))(f"x{i}")
             for i, a in enumerate(arrays)]
 
 

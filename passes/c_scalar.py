@@ -16,6 +16,8 @@ from xdsl.dialects.builtin import Float32Type, Float64Type, FloatAttr, IndexType
 from xdsl.ir import Attribute, Operation
 
 from mlc.dialects import loop
+from mlc.passes.c_random import RANDOM_C_CODE, RANDOM_PRELUDE
+from mlc.passes.c_special import SPECIAL_C_CODE, SPECIAL_PRELUDE
 
 PRELUDE = r"""
 #include <stdint.h>
@@ -49,7 +51,7 @@ static inline void mlc_slice(int64_t n, int64_t start, int64_t stop, int64_t ste
                        : (stop > start ? (stop - start - 1) / step + 1 : 0);
   *begin = start; *len = l;
 }
-"""
+""" + SPECIAL_PRELUDE + RANDOM_PRELUDE
 
 _CTYPE: dict[object, str] = {Float64Type(): "double", Float32Type(): "float", IndexType(): "int64_t",
                              IntegerType(1): "uint8_t", IntegerType(8): "int8_t",
@@ -152,4 +154,6 @@ CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
     math.PowFOp: _fcall("pow"), math.FloorOp: _fcall("floor"),
     math.AbsIOp: _helper("abs"), math.IPowIOp: _helper("ipow"),
     math.CopySignOp: _fcall("copysign"), loop.FModOp: _fcall("fmod"),
+    **SPECIAL_C_CODE,
+    **RANDOM_C_CODE,
 }

@@ -23,6 +23,8 @@ from mlc.tensor.basic import (
 )
 from mlc.tensor.math import *  # noqa: F401,F403
 from mlc.tensor.math import __all__ as _math_names
+from mlc.tensor.elemwise_math import *  # noqa: F401,F403
+from mlc.tensor.elemwise_math import __all__ as _elemwise_math_names
 from mlc.tensor.type import CONSTRUCTORS, TensorType
 
 globals().update(CONSTRUCTORS)
@@ -32,4 +34,5 @@ TensorConstant = Constant
 
 __all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
            "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
-           "switch", "transpose", "where", "nnet", *_math_names, *CONSTRUCTORS]
+           "switch", "transpose", "where", "nnet", *_math_names, *_elemwise_math_names,
+           *CONSTRUCTORS]

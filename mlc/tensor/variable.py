@@ -216,6 +216,9 @@ class Variable:
     def clip(self, a_min: Any, a_max: Any) -> "Variable":
         return _math.clip(self, a_min, a_max)
 
+    def round(self, mode: Optional[str] = None) -> "Variable":
+        return _elemwise_math.round(self, mode)
+
     def astype(self, dtype: Any) -> "Variable":
         return _basic.cast(self, dtype)
 
@@ -227,6 +230,13 @@ class Variable:
 
     def transpose(self, *axes: Any) -> "Variable":
         return _basic.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    def eval(self, inputs_to_values: Optional[dict] = None, **kwargs: Any) -> np.ndarray:
+        """The value of this variable for `{input: value}` (Theano's `x.eval()`): it is
+        compiled with `mlc.function(list(inputs_to_values), self, **kwargs)`, which the
+        in-memory cache serves without recompiling when the graph was seen before."""
+        from mlc.compile import eval_variable
+        return eval_variable(self, inputs_to_values, **kwargs)
 
 
 class Constant(Variable):
@@ -281,5 +291,6 @@ def apply_node(op: "type[MtOp]", inputs: Sequence[Variable], params: dict[str, A
 
 # Operator methods dispatch to the function modules, which import this one first.
 from mlc.tensor import basic as _basic  # noqa: E402
+from mlc.tensor import elemwise_math as _elemwise_math  # noqa: E402
 from mlc.tensor import math as _math  # noqa: E402
 from mlc.tensor import subtensor as _subtensor  # noqa: E402

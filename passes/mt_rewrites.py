@@ -62,6 +62,48 @@ class CancelMulDivPattern(RewritePattern):
                 return
 
 
+def _splat(v: Operation | object) -> float | None:
+    """The value of an mt.constant whose elements are all equal, else None."""
+    op = getattr(v, "owner", None)
+    if not isinstance(op, mt.ConstantOp):
+        return None
+    arr = op.array()
+    if arr.size == 0 or not (arr == arr.flat[0]).all():
+        return None
+    return float(arr.flat[0])
+
+
+class RemoveSecondPattern(RewritePattern):
+    """mt.second(x, y) -> y   when y already has the result's type (nothing to broadcast)"""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: mt.SecondOp, rewriter: PatternRewriter) -> None:
+        if op.rhs.type == op.result.type:
+            rewriter.replace(op, [], [op.rhs])
+
+
+class MulByOnePattern(RewritePattern):
+    """mt.mul(x, ones) -> x   (either side) when x already has the result's type"""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: mt.MulOp, rewriter: PatternRewriter) -> None:
+        for x, one in ((op.lhs, op.rhs), (op.rhs, op.lhs)):
+            if x.type == op.result.type and _splat(one) == 1.0:
+                rewriter.replace(op, [], [x])
+                return
+
+
+class SquarePowPattern(RewritePattern):
+    """mt.pow(x, 2) -> mt.mul(x, x)   (a multiply instead of a libm pow call)"""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: mt.PowOp, rewriter: PatternRewriter) -> None:
+        if _splat(op.rhs) == 2.0 and op.lhs.type == op.result.type:
+            new = mt.MulOp.make([op.lhs, op.lhs])
+            new.location = op.location
+            rewriter.replace(op, new)
+
+
 class RemoveGradIdentityPattern(RewritePattern):
     """mt.zero_grad(x) -> x (also disconnected_grad, grad_clip): they only matter to
     gradients, which are taken before compilation."""
@@ -73,4 +115,5 @@ class RemoveGradIdentityPattern(RewritePattern):
 
 def CANONICAL_PATTERNS(fold_limit: int) -> list[RewritePattern]:  # noqa: N802
     return [FoldConstantPattern(fold_limit), RemoveDoubleNegPattern(), CancelMulDivPattern(),
-            RemoveGradIdentityPattern()]
+            RemoveGradIdentityPattern(), RemoveSecondPattern(), MulByOnePattern(),
+            SquarePowPattern()]

@@ -60,3 +60,38 @@ func.func @dead_op(%x: tensor<?xf64>) -> tensor<?xf64> {
   %e = mt.exp %x : tensor<?xf64> -> tensor<?xf64>
   func.return %x : tensor<?xf64>
 }
+
+// CHECK-LABEL: func.func @square_pow
+// CHECK-NEXT:    %[[M:.*]] = mt.mul %x, %x : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+// CHECK-NEXT:    func.return %[[M]]
+func.func @square_pow(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %two = mt.constant {value = dense<2.0> : tensor<1xf64>} : tensor<1xf64>
+  %p = mt.pow %x, %two : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  func.return %p : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @cube_pow_no_match
+// CHECK:         mt.pow
+func.func @cube_pow_no_match(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %three = mt.constant {value = dense<3.0> : tensor<1xf64>} : tensor<1xf64>
+  %p = mt.pow %x, %three : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  func.return %p : tensor<?xf64>
+}
+
+// CHECK-LABEL: func.func @mul_one_and_second
+// CHECK-NEXT:    func.return %x
+func.func @mul_one_and_second(%x: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
+  %one = mt.constant {value = dense<1.0> : tensor<1xf64>} : tensor<1xf64>
+  %m = mt.mul %x, %one : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  %s = mt.second %y, %m : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  func.return %s : tensor<?xf64>
+}
+
+// Multiplying by ones broadcasts x: the product must stay.
+// CHECK-LABEL: func.func @mul_one_no_match
+// CHECK:         mt.mul
+func.func @mul_one_no_match(%x: tensor<1xf64>) -> tensor<3xf64> {
+  %one = mt.constant {value = dense<1.0> : tensor<3xf64>} : tensor<3xf64>
+  %m = mt.mul %x, %one : tensor<1xf64>, tensor<3xf64> -> tensor<3xf64>
+  func.return %m : tensor<3xf64>
+}

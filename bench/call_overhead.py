@@ -41,13 +41,18 @@ def mlc_rows(inputs: dict, repeat: int) -> dict[str, dict[str, float]]:
     import mlc
     import mlc.tensor as T
 
-    rows: dict[str, dict[str, float]] = {"mlc": {}, "mlc trust_input": {}}
+    rows: dict[str, dict[str, float]] = {"mlc": {}, "mlc trust_input": {},
+                                         "mlc In(b, value=...), both passed": {},
+                                         "mlc In(b, value=...), b omitted": {}}
     for case, (make, args) in inputs.items():
         a, b = make(T), make(T)
         f = mlc.function([a, b], a + b)
         rows["mlc"][case] = per_call_us(f, args, repeat)
         f.trust_input = True
         rows["mlc trust_input"][case] = per_call_us(f, args, repeat)
+        g = mlc.function([a, mlc.In(b, value=args[1])], a + b)
+        rows["mlc In(b, value=...), both passed"][case] = per_call_us(g, args, repeat)
+        rows["mlc In(b, value=...), b omitted"][case] = per_call_us(g, args[:1], repeat)
     return rows
 
 
@@ -97,9 +102,9 @@ def main() -> None:
     rows.update(pytensor_rows(inputs, opts.repeat))
     rows.update(jax_rows(inputs, opts.repeat))
     cases = list(inputs)
-    print(f"{'median us/call':28s}" + "".join(f"{c:>24s}" for c in cases))
+    print(f"{'median us/call':36s}" + "".join(f"{c:>24s}" for c in cases))
     for name, row in rows.items():
-        print(f"{name:28s}" + "".join(f"{row[c]:>24.3f}" for c in cases))
+        print(f"{name:36s}" + "".join(f"{row[c]:>24.3f}" for c in cases))
 
 
 if __name__ == "__main__":

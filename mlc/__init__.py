@@ -8,9 +8,13 @@ This package is the frontend: nothing below it imports it.
 
 from mlc.config import config
 from mlc import tensor
-from mlc.compile import function
+from mlc.compile import In, Out, function
+from mlc import printing
 from mlc.sharedvalue import SharedVariable, shared
+from mlc import gradient
+from mlc.gradient import Lop, Rop, grad
 
 __version__ = "0.1.0"
 
-__all__ = ["config", "function", "shared", "SharedVariable", "tensor", "__version__"]
+__all__ = ["config", "function", "In", "Out", "printing", "shared", "SharedVariable", "tensor",
+           "__version__", "gradient", "grad", "Lop", "Rop"]

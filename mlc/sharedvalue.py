@@ -41,8 +41,11 @@ class SharedVariable(Variable):
         super().__init__(ty, None, None, name, user_location())
         self.container: list[np.ndarray] = [value]
 
-    def get_value(self, borrow: bool = False) -> np.ndarray:
-        """The current value: a copy, or the stored array itself when borrow=True."""
+    def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
+        """The current value: a copy, or the stored array itself when borrow=True. The
+        internal type is always an ndarray (`return_internal_type` is Theano's flag for
+        GPU storage and changes nothing here). A compiled function's update replaces the
+        stored array, so an array borrowed earlier keeps the value it had."""
         value = self.container[0]
         return value if borrow else value.copy()
 

@@ -40,16 +40,19 @@ class Artifact:
     messages: list[tuple[str, str]]
     library: Any
     compiled: Optional[Any] = None  # passes.pipelines.Compiled with stages, once f.ir() ran
+    compiled_debuginfo: Optional[Any] = None  # the same with loc(...) annotations
 
 
-def run_pipeline(fg: FunctionGraph, mode: str, keep_stages: bool = False) -> Any:
+def run_pipeline(fg: FunctionGraph, mode: str, keep_stages: bool = False,
+                 debuginfo: bool = False) -> Any:
     """Translate `fg` to `mt` and run the pass pipeline of `mode` (a `Compiled`); the
-    IR text of every stage is kept only when asked (printing costs time)."""
+    IR text of every stage is kept only when asked (printing costs time), with source
+    locations when `debuginfo` is set."""
     from mlc.compile.translate import to_module
     from mlc.passes.pipelines import compile_module
     module = to_module(fg)
     stats["compile_module"] += 1
-    return compile_module(module, mode, keep_stages=keep_stages)
+    return compile_module(module, mode, keep_stages=keep_stages, debuginfo=debuginfo)
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ and rank. The rules are `mlc.tensor.values.filter_value`; this module names the 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -13,14 +13,18 @@ from mlc.tensor.values import filter_value
 from mlc.tensor.variable import Variable
 
 
-def input_label(var: Variable, i: int) -> str:
-    """How messages name explicit input i (as the runtime does)."""
-    return f"input '{var.name}' (argument {i})" if var.name else f"input (argument {i})"
+def input_label(var: Variable, i: int, name: Optional[str] = None) -> str:
+    """How messages name explicit input i (as the runtime does); `name` overrides the
+    variable's name (mlc.In(x, name=...))."""
+    name = var.name if name is None else name
+    return f"input '{name}' (argument {i})" if name else f"input (argument {i})"
 
 
-def make_converter(inputs: Sequence[Variable]) -> Callable[[int, Any], np.ndarray]:
-    """The runtime's `converter(i, value)` for explicit inputs `inputs`."""
-    specs = [(v.type, input_label(v, i)) for i, v in enumerate(inputs)]
+def make_converter(inputs: Sequence[Variable],
+                   names: Optional[Sequence[Optional[str]]] = None) -> Callable[[int, Any], np.ndarray]:
+    """The runtime's `converter(i, value)` for explicit inputs `inputs` (called `names`)."""
+    names = names or [None] * len(inputs)
+    specs = [(v.type, input_label(v, i, n)) for i, (v, n) in enumerate(zip(inputs, names))]
 
     def converter(i: int, value: Any) -> np.ndarray:
         ty, label = specs[i]

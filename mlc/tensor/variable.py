@@ -195,6 +195,14 @@ class Variable:
     def __getitem__(self, index: Any) -> "Variable":
         return _subtensor.getitem(self, index)
 
+    def set(self, y: Any) -> "Variable":
+        """`x[idx].set(y)` = `T.set_subtensor(x[idx], y)`."""
+        return _indexing.set_subtensor(self, y)
+
+    def inc(self, y: Any) -> "Variable":
+        """`x[idx].inc(y)` = `T.inc_subtensor(x[idx], y)`."""
+        return _indexing.inc_subtensor(self, y)
+
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Variable":
         return _math.sum(self, axis, keepdims)
 
@@ -294,3 +302,4 @@ from mlc.tensor import basic as _basic  # noqa: E402
 from mlc.tensor import elemwise_math as _elemwise_math  # noqa: E402
 from mlc.tensor import math as _math  # noqa: E402
 from mlc.tensor import subtensor as _subtensor  # noqa: E402
+from mlc.tensor import indexing as _indexing  # noqa: E402

@@ -17,7 +17,8 @@ returns NaN or +-inf at the edges of its domain and never traps.
   tests/test_elemwise_math.py) keeps the relative error small where psi crosses 0.
 
 float32 versions compute in double and round once, as scipy.special's float32 loops do.
-Accuracy against scipy.special: ~1e-15 relative in double (tests/test_elemwise_math.py).
+Measured relative error in double: erfinv/erfcinv ~5e-16 against scipy.special, psi
+~4e-15 against an exact recurrence (tests/test_elemwise_math.py).
 """
 
 from __future__ import annotations

@@ -118,6 +118,16 @@ def test_default_values_are_converted_once_and_private() -> None:
     assert mlc.function([mlc.In(s, value=0.1)], s)().dtype == np.float32  # Python float
 
 
+def test_floatx_types_inputs_and_their_defaults(floatx) -> None:
+    floatx("float32")
+    v = T.vector("v")
+    f = mlc.function([mlc.In(v, value=[0.5, 1.5])], v * 2.5)
+    assert f.defaults[0].dtype == np.float32
+    out = f()
+    assert out.dtype == np.float32 and out.tolist() == [1.25, 3.75]
+    assert f([1.0]).dtype == np.float32
+
+
 def test_in_argument_checks() -> None:
     x = T.dvector("x")
     with pytest.raises(ValueError, match="mutable=True with borrow=False"):

@@ -28,6 +28,8 @@ from xdsl.passes import ModulePass
 
 from mlc.dialects import loop
 from mlc.passes.indexing_kernels import INDEXING_KERNELS
+from mlc.passes.scf_random import RANDOM_KERNELS
+from mlc.passes.scf_structure2 import STRUCTURE2_KERNELS
 
 Body = Callable[[list[Operation], list[SSAValue], list[SSAValue]], list[SSAValue]]
 """Builds the innermost ops given (ops to append to, loop ivs, carried values) and
@@ -132,10 +134,10 @@ def _reduce(kb: KernelBuilder, op: loop.ReduceOp, ins, out, mapping) -> None:
     def outer(ops, kept_ivs, _):
         def inner(ops2, red_ivs, carried):
             pos = dict(zip(kept, kept_ivs)) | dict(zip(axes, red_ivs))
-            load = memref.LoadOp.get(x, [pos[a] for a in range(rank)])  # input index space
-            ops2.append(load)
             full = [pos[a] for a in range(rank)]
-            return [inline_body(ops2, op.body, [carried[0], load.res], mapping, full)]
+            loads = [memref.LoadOp.get(m, full) for m in ins]  # every input in x's index space
+            ops2.extend(loads)
+            return [inline_body(ops2, op.body, [carried[0], *(l.res for l in loads)], mapping, full)]
         acc = kb.nest(ops, [in_sizes[a] for a in axes], [init], inner)[0]
         if acc.type != out.type.element_type:  # a wider accumulator (float32 sums)
             acc = _narrow(ops, acc, out.type.element_type)
@@ -172,7 +174,7 @@ def _narrow(ops: list[Operation], v: SSAValue, to: Attribute) -> SSAValue:
 
 KERNELS: dict[type, Callable] = {
     loop.ElemwiseOp: _elemwise, loop.ReduceOp: _reduce, loop.MatmulOp: _matmul,
-    **INDEXING_KERNELS,
+    **INDEXING_KERNELS, **STRUCTURE2_KERNELS, **RANDOM_KERNELS,
 }
 
 

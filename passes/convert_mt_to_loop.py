@@ -29,7 +29,13 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
 from mlc.passes.lower_advanced import ADVANCED_LOWERINGS
+from mlc.passes.lower_generate import GENERATE_LOWERINGS
 from mlc.passes.lower_indexing import INDEXING_LOWERINGS
+from mlc.passes.lower_nnet import NNET_LOWERINGS
+from mlc.passes.lower_random_choice import RANDOM_LOWERINGS
+from mlc.passes.lower_sizes import drop_dead_buffers
+from mlc.passes.lower_sortscan import SORTSCAN_LOWERINGS
+from mlc.passes.lower_structure2 import STRUCTURE2_LOWERINGS
 from mlc.passes.lowering_context import FuncLowering, copy_to_fresh, describe, elemwise_kernel, where
 from mlc.passes.reduce_rules import lower_dot, lower_reduce
 from mlc.passes.scalar_rules import SCALAR_RULES, ScalarBuilder, compute_dtypes
@@ -143,6 +149,9 @@ LOWERINGS: dict[type, Lowering] = {
     mt.DimShuffleOp: lower_dimshuffle,
     mt.SubtensorOp: lower_subtensor,
     **INDEXING_LOWERINGS, **ADVANCED_LOWERINGS,
+    **RANDOM_LOWERINGS,
+    **NNET_LOWERINGS,
+    **STRUCTURE2_LOWERINGS, **GENERATE_LOWERINGS, **SORTSCAN_LOWERINGS,
     mt.ReshapeOp: lower_reshape,
     mt.ShapeOp: lower_shape,
     mt.SecondOp: lower_elemwise,
@@ -164,6 +173,7 @@ def _lower_results(L: FuncLowering, ret: func.ReturnOp) -> list[SSAValue]:
         if alloc is not None:
             new.location = alloc.location
             L.ops[L.ops.index(alloc)] = new
+            alloc.drop_all_references()  # else its size operands keep a detached user
             res = new.results[0]
             m.replace_all_uses_with(res)
             L.rebind(m, res)
@@ -192,7 +202,7 @@ def lower_func(f: func.FuncOp) -> func.FuncOp:
             L.emit(func.ReturnOp(*outs))
         else:
             L.buf[op.results[0]] = LOWERINGS[type(op)](L, op)
-    block.add_ops(L.ops)
+    block.add_ops(drop_dead_buffers(L.ops))
     new = func.FuncOp(f.sym_name.data, (arg_types, [o.type for o in outs]), Region(block))
     new.location = f.location
     return new

@@ -29,6 +29,7 @@ def _rule(cls: type) -> Combine:
 COMBINE: dict[type, Combine] = {
     mt.SumOp: _rule(mt.AddOp), mt.MeanOp: _rule(mt.AddOp), mt.ProdOp: _rule(mt.MulOp),
     mt.MaxOp: _rule(mt.MaximumOp), mt.MinOp: _rule(mt.MinimumOp),
+    mt.AnyOp: _rule(mt.OrOp), mt.AllOp: _rule(mt.AndOp),
 }
 
 
@@ -44,6 +45,7 @@ def _extreme(dtype: str, high: bool) -> float | int | bool:
 IDENTITY: dict[type, Callable[[str], float | int | bool]] = {
     mt.SumOp: lambda d: 0, mt.MeanOp: lambda d: 0, mt.ProdOp: lambda d: 1,
     mt.MaxOp: lambda d: _extreme(d, False), mt.MinOp: lambda d: _extreme(d, True),
+    mt.AnyOp: lambda d: False, mt.AllOp: lambda d: True,
 }
 
 

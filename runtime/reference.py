@@ -16,6 +16,7 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.runtime.reference_indexing import INDEXING_REFERENCE
 from mlc.runtime.reference_math import MATH_REFERENCE
+from mlc.runtime.reference_nnet import NNET_REFERENCE
 from mlc.runtime.reference_random import RANDOM_REFERENCE
 from mlc.runtime.reference_structure2 import STRUCTURE2_REFERENCE
 
@@ -99,6 +100,7 @@ REFERENCE: dict[type, Ref] = {
     mt.SubtensorOp: _subtensor,
     **INDEXING_REFERENCE,
     **MATH_REFERENCE,
+    **NNET_REFERENCE,
     **RANDOM_REFERENCE,
     **STRUCTURE2_REFERENCE,
     mt.ShapeOp: lambda x: np.array(x.shape, dtype=np.int64),

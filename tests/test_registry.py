@@ -46,7 +46,8 @@ def ident(v) -> str:
 
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
-    families = mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
+    families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
+                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS)
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS)
 
@@ -194,6 +195,54 @@ SAMPLES[mt.AdvancedSubtensorOp] = [([_arr(d, (3, 4, 3)), *idx], {"axes": axes})
 for _op in (mt.AdvancedSetSubtensorOp, mt.AdvancedIncSubtensorOp):
     SAMPLES[_op] = [([_arr(d, (3, 4, 3)), _arr(d, (1,)), *idx], {"axes": axes})
                     for d in ("float64", "int32", "bool") for idx, axes in _ADVANCED[:2]]
+
+_i64 = np.int64
+SAMPLES[mt.AllocOp] = [([_arr(d, (1, 3)), np.array(2, _i64)], {"shape": (-1, 3)}) for d in ("float64", "bool")]
+SAMPLES[mt.AllocOp] += [([_arr("int8", ())], {"shape": (2, 0)})]
+SAMPLES[mt.DynReshapeOp] = [([_arr("float32", (3, 4)), np.array(2, _i64), np.array(-1, _i64)],
+                             {"shape": (-1, 3, -1)})]
+SAMPLES[mt.SpecifyShapeOp] = [([_arr("int16", (3, 4)), np.array(3, _i64)], {"shape": (-1, 4)})]
+SAMPLES[mt.JoinOp] = [([_arr("float32", (2, 3)), _arr("int32", (4, 3))], {"axis": 0}),
+                      ([_arr("bool", (2, 1)), _arr("bool", (2, 3))], {"axis": 1})]
+SAMPLES[mt.SplitOp] = [([_arr("float64", (5, 2)), np.array([2, 3], _i64)], {"axis": 0, "n": 2, "index": i})
+                       for i in (0, 1)]
+SAMPLES[mt.EyeOp] = [([np.array(3, _i64)], {"shape": (-1, 4), "k": 1, "dtype": "float32"}),
+                     ([], {"shape": (2, 2), "k": -1, "dtype": "int8"})]
+SAMPLES[mt.ArangeOp] = [([np.array(a, d), np.array(b, d), np.array(c, d)], {})
+                        for a, b, c, d in ((0.5, 3, 0.5, np.float64), (7, -2, -3, np.int16))]
+SAMPLES[mt.RepeatOp] = [([_arr(d, (3, 2)), np.array([1, 0, 2], _i64)], {"axis": 0}) for d in ("float32", "bool")]
+SAMPLES[mt.AllocDiagOp] = [([_arr("float64", (3,))], {"offset": 1}), ([_arr("int8", (2,))], {"offset": -2})]
+SAMPLES[mt.ExtractDiagOp] = [([_arr("float64", (3, 4))], {"offset": k}) for k in (-1, 0, 3, 5)]
+for _op in (mt.ArgMaxOp, mt.ArgMinOp):
+    SAMPLES[_op] = [([_arr(d, (3, 4, 2))], {"axes": axes}) for d in ("float64", "int8", "bool")
+                    for axes in ((), (1,), (0, 2))]
+for _op in (mt.CumsumOp, mt.CumprodOp, mt.SortOp, mt.ArgSortOp):
+    SAMPLES[_op] = [([_arr(d, (3, 4))], {"axis": a}) for d in ("float32", "int8", "bool") for a in (0, 1)]
+SAMPLES[mt.BatchedDotOp] = [([_arr(a, sa), _arr(b, sb)], {})
+                            for sa, sb in (((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4)), ((2, 4), (2, 4, 3)),
+                                           ((2, 4), (2, 4)))
+                            for a, b in (("float64", "float64"), ("int32", "float32"), ("bool", "bool"))]
+
+_state = np.array([5, 0, 1], np.int64)
+SAMPLES[mt.RandomUniformOp] = [([_state, _arr("float32", (1, 1)), _arr("float64", (1, 3)), np.array(2, np.int64)],
+                                {"shape": (-1, 3), "dtype": d}) for d in ("float32", "float64")]
+SAMPLES[mt.RandomNormalOp] = [([_state, _arr("int8", (1,)), _arr("float32", (4,))], {"shape": (4,), "dtype": "float32"})]
+SAMPLES[mt.RandomBinomialOp] = [([_state, np.array([[3]], np.int32), np.full((1, 2), 0.3)],
+                                 {"shape": (2, 2), "dtype": d}) for d in ("int64", "float32")]
+SAMPLES[mt.RandomIntegersOp] = [([_state, np.array([[-2]], np.int8), np.array([[5]]), np.array(3, np.int16)],
+                                 {"shape": (-1, 4), "dtype": "int16"})]
+SAMPLES[mt.RandomPermutationOp] = [([_state, np.array(4, np.int32)], {"shape": (2, -1), "dtype": "int64"})]
+SAMPLES[mt.RandomChoiceOp] = [([_state, np.array(5)], {"shape": (3,), "replace": False}),
+                              ([_state, _arr("float32", (4, 2)), np.array(3)], {"shape": (-1,), "replace": True})]
+SAMPLES[mt.RandomWeightedChoiceOp] = [([_state, np.array(3), np.array([0.2, 0.3, 0.5])], {"shape": (2,), "replace": False}),
+                                      ([_state, _arr("int8", (3,)), np.array([0.5, 0, 0.5], np.float32)],
+                                       {"shape": (4,), "replace": True})]
+for _op in (mt.SoftmaxOp, mt.LogSoftmaxOp):
+    SAMPLES[_op] = [([_arr(d, (3, 4))], {"axis": a}) for d in ("float32", "float64", "int16") for a in (0, 1)]
+SAMPLES[mt.LogSumExpOp] = [([_arr(d, (3, 4, 2))], {"axes": axes}) for d in ("float32", "float64", "int32")
+                           for axes in ((), (1,), (0, 2))]
+SAMPLES[mt.OneHotOp] = [([np.array(y, d), np.array(4, _i64)], {"dtype": o})
+                        for y, d, o in (([0, 3, 1], np.int32), ([[2]], np.int8)) for o in ("float32", "int64")]
 
 
 def _make(op_class, arrays, params, static: bool):

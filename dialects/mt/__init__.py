@@ -25,6 +25,8 @@ from mlc.dialects.mt.grad_ops import (
 from mlc.dialects.mt.indexing import *  # noqa: F401,F403
 from mlc.dialects.mt.indexing import INDEXING_OPS
 from mlc.dialects.mt.linalg import LINALG_OPS, BatchedDotOp, DotOp
+from mlc.dialects.mt.nnet import *  # noqa: F401,F403
+from mlc.dialects.mt.nnet import NNET_OPS, NNET_UNARY_OPS
 from mlc.dialects.mt.random import *  # noqa: F401,F403
 from mlc.dialects.mt.random import RANDOM_OPS
 from mlc.dialects.mt.reduce import REDUCE_OPS, AllOp, AnyOp, MaxOp, MeanOp, MinOp, ProdOp, ReduceOp, SumOp
@@ -43,12 +45,12 @@ from mlc.dialects.mt.structure import (
 from mlc.dialects.mt.structure2 import *  # noqa: F401,F403
 from mlc.dialects.mt.structure2 import STRUCTURE2_OPS
 
-UNARY_OPS = _CORE_UNARY + MATH_UNARY_OPS
+UNARY_OPS = _CORE_UNARY + MATH_UNARY_OPS + NNET_UNARY_OPS
 BINARY_OPS = _CORE_BINARY + MATH_BINARY_OPS
-ELEMWISE_OPS = _CORE_ELEMWISE + MATH_OPS
+ELEMWISE_OPS = _CORE_ELEMWISE + MATH_OPS + NNET_UNARY_OPS
 """Every elementwise op: the maps of elemwise.py and the math functions of elemwise_math.py."""
 
 ALL_OPS: tuple[type[MtOp], ...] = (ELEMWISE_OPS + REDUCE_OPS + LINALG_OPS + STRUCTURE_OPS + GRAD_OPS
-                                  + INDEXING_OPS + STRUCTURE2_OPS + SORTSCAN_OPS + RANDOM_OPS)
+                                  + INDEXING_OPS + STRUCTURE2_OPS + SORTSCAN_OPS + RANDOM_OPS + NNET_OPS)
 
 MT = Dialect("mt", list(ALL_OPS), [])

@@ -1,4 +1,5 @@
-"""Reductions over a set of axes: `mt.sum`, `mt.prod`, `mt.max`, `mt.min`, `mt.mean`.
+"""Reductions over a set of axes: `mt.sum`, `mt.prod`, `mt.max`, `mt.min`, `mt.mean`,
+`mt.any`, `mt.all`.
 
 The reduced axes are dropped from the result (the frontend adds them back with
 `mt.dimshuffle` for `keepdims=True`):
@@ -87,4 +88,24 @@ class MeanOp(ReduceOp):
     DTYPE_RULE = staticmethod(dt.float_dtype)
 
 
-REDUCE_OPS = (SumOp, ProdOp, MaxOp, MinOp, MeanOp)
+def _bool(dtype: str) -> str:
+    return "bool"
+
+
+@irdl_op_definition
+class AnyOp(ReduceOp):
+    """`mt.any`: whether any element is nonzero (NaN counts as nonzero); False when empty."""
+
+    name = "mt.any"
+    DTYPE_RULE = staticmethod(_bool)
+
+
+@irdl_op_definition
+class AllOp(ReduceOp):
+    """`mt.all`: whether every element is nonzero (NaN counts as nonzero); True when empty."""
+
+    name = "mt.all"
+    DTYPE_RULE = staticmethod(_bool)
+
+
+REDUCE_OPS = (SumOp, ProdOp, MaxOp, MinOp, MeanOp, AnyOp, AllOp)

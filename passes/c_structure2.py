@@ -1,0 +1,101 @@
+"""C emission of issue 3's structure ops that survive to the emitter (merged into
+`CEmitter.HANDLERS`): `loop.diagonal` (a strided view: stride = row stride + column
+stride) and `loop.sort`, a call of a per-dtype C helper.
+
+The sort helper is stable (merge sort over 16-element insertion-sorted runs), puts NaNs
+last (as NumPy), reads each line through `inner`-strided positions that stay inside the
+(outer, n, inner) buffer, and allocates its own scratch: a failed allocation returns 1,
+which the caller turns into MemoryError. It is written into the translation unit only
+when a function sorts that dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlc.dialects import loop
+from mlc.passes.c_scalar import ctype
+
+SORT_HELPER = r"""
+static int mlc_sort_@N(const @T *src, @T *dst, int64_t *arg, int64_t outer, int64_t n, int64_t inner) {
+  /* Sort each line src[o, :, c] of an (outer, n, inner) buffer into dst (values) or arg
+     (stable positions); NaNs last. */
+  if (n == 0 || outer == 0 || inner == 0) return 0;
+  @T *keys = (@T *)malloc(sizeof(@T) * 2 * (size_t)n);
+  int64_t *pos = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)n);
+  if (!keys || !pos) { free(keys); free(pos); return 1; }
+  for (int64_t o = 0; o < outer; ++o) for (int64_t c = 0; c < inner; ++c) {
+    const int64_t base = o * n * inner + c;
+    @T *k = keys, *k2 = keys + n;
+    int64_t *p = pos, *p2 = pos + n;
+    for (int64_t i = 0; i < n; ++i) { k[i] = src[base + i * inner]; p[i] = i; }
+    for (int64_t lo = 0; lo < n; lo += 16) {
+      const int64_t hi = lo + 16 < n ? lo + 16 : n;
+      for (int64_t i = lo + 1; i < hi; ++i) {
+        const @T kv = k[i]; const int64_t pv = p[i]; int64_t j = i;
+        while (j > lo && MLC_LESS_@N(kv, k[j - 1])) { k[j] = k[j - 1]; p[j] = p[j - 1]; --j; }
+        k[j] = kv; p[j] = pv;
+      }
+    }
+    for (int64_t w = 16; w < n; w *= 2) {
+      for (int64_t lo = 0; lo < n; lo += 2 * w) {
+        const int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+        int64_t i = lo, j = mid, t = lo;
+        while (i < mid && j < hi) {
+          if (MLC_LESS_@N(k[j], k[i])) { k2[t] = k[j]; p2[t++] = p[j++]; }
+          else { k2[t] = k[i]; p2[t++] = p[i++]; }
+        }
+        while (i < mid) { k2[t] = k[i]; p2[t++] = p[i++]; }
+        while (j < hi) { k2[t] = k[j]; p2[t++] = p[j++]; }
+      }
+      @T *ks = k; k = k2; k2 = ks;
+      int64_t *ps = p; p = p2; p2 = ps;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (arg) arg[base + i * inner] = p[i]; else dst[base + i * inner] = k[i];
+    }
+  }
+  free(keys); free(pos);
+  return 0;
+}
+"""
+
+_SUFFIX = {"double": "f64", "float": "f32", "int8_t": "i8", "int16_t": "i16", "int32_t": "i32",
+           "int64_t": "i64", "uint8_t": "u8"}
+
+
+def sort_helper(c_type: str) -> tuple[str, str]:
+    """(function name, C definition) of the sort helper for one element C type."""
+    n = _SUFFIX[c_type]
+    if c_type in ("double", "float"):
+        less = f"#define MLC_LESS_{n}(a, b) ((a) < (b) || ((b) != (b) && (a) == (a)))"
+    else:
+        less = f"#define MLC_LESS_{n}(a, b) ((a) < (b))"
+    return f"mlc_sort_{n}", less + SORT_HELPER.replace("@T", c_type).replace("@N", n)
+
+
+def _sort(self: Any, op: loop.SortOp) -> None:
+    src, out = self.descs[op.source], self.descs[op.out]
+    axis = op.axis.value.data
+    name, code = sort_helper(ctype(op.source.type.element_type))  # type: ignore[attr-defined]
+    if f"{name}(" not in self.globals.getvalue():
+        self.globals.write(code)
+    outer = " * ".join(["(int64_t)1"] + src.sizes[:axis])
+    inner = " * ".join(["(int64_t)1"] + src.sizes[axis + 1:])
+    arg = op.arg.value.data != 0
+    dst, positions = ("NULL", out.ptr) if arg else (out.ptr, "NULL")
+    call = f"{name}({src.ptr}, {dst}, {positions}, {outer}, {src.sizes[axis]}, {inner})"
+    self.line(f"if ({call}) {self.fail(1, [])}")
+
+
+def _diagonal(self: Any, op: loop.DiagonalOp) -> None:
+    src = self.descs[op.source]
+    row, col, length = (self.name(v) for v in (op.row, op.col, op.length))
+    ptr = self.fresh("view")
+    el = ctype(op.result.type.element_type)  # type: ignore[attr-defined]
+    self.line(f"{el} *{ptr} = {src.ptr} + ({row} * {src.strides[0]} + {col} * {src.strides[1]});")
+    stride = self.let("int64_t", f"{src.strides[0]} + {src.strides[1]}")
+    self._set(op.result, ptr, [length], [stride])
+
+
+STRUCTURE2_HANDLERS = {loop.SortOp: _sort, loop.DiagonalOp: _diagonal}

@@ -32,14 +32,19 @@ def _as_value(value: Any, what: str) -> np.ndarray:
 
 
 class SharedVariable(Variable):
-    """A variable with a value: `get_value()`, `set_value(v)`; a leaf of every graph."""
+    """A variable with a value: `get_value()`, `set_value(v)`; a leaf of every graph.
 
-    __slots__ = ("container",)
+    `default_update` (Theano's attribute): when not None, every function whose graph
+    uses this variable updates it to that expression unless the function's `updates`
+    name it (random streams advance their state this way)."""
+
+    __slots__ = ("container", "default_update")
 
     def __init__(self, value: np.ndarray, name: Optional[str] = None) -> None:
         ty = TensorType.make(value.dtype.name, () if value.ndim == 0 else (DYN,) * value.ndim)
         super().__init__(ty, None, None, name, user_location())
         self.container: list[np.ndarray] = [value]
+        self.default_update: Optional[Variable] = None
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
         """The current value: a copy, or the stored array itself when borrow=True. The

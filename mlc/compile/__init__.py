@@ -19,17 +19,20 @@ from mlc.config import config
 
 def function(inputs: Any, outputs: Any = None, updates: Any = None, givens: Any = None,
              mode: Optional[str] = None, on_unused_input: str = "raise",
-             name: Optional[str] = None) -> Any:
+             name: Optional[str] = None, no_default_updates: Any = False) -> Any:
     """Compile a function from `inputs` (symbolic variables or `mlc.In`) to `outputs`
     (a variable or `mlc.Out`: the call returns one array; a list: it returns a list).
 
     `updates` ({shared: new_value} or pairs) are written back after each successful call,
     all together; `givens` ({variable: replacement}) substitutes parts of the graph;
-    `on_unused_input` is 'raise', 'warn' or 'ignore' for inputs no output depends on."""
+    `on_unused_input` is 'raise', 'warn' or 'ignore' for inputs no output depends on.
+    Shared variables with a `default_update` (random states) are updated by it unless
+    `updates` names them or `no_default_updates` is True or lists them."""
     from mlc.compile import cache, fgraph, hashing, io
     mode = config.mode if mode is None else mode  # compile_module rejects unknown modes
     variables, specs = io.unpack_inputs(inputs)
-    fg = fgraph.build(variables, io.unpack_outputs(outputs), updates, givens, on_unused_input)
+    fg = fgraph.build(variables, io.unpack_outputs(outputs), updates, givens, on_unused_input,
+                      no_default_updates)
     key = hashing.graph_hash(fg)
     art = cache.artifact(fg, key, mode)
     from mlc.compile.function_object import Function

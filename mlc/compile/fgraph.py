@@ -205,14 +205,39 @@ def _check_unused(fg: FunctionGraph, used: set[Variable], policy: str) -> None:
         raise UnusedInputError(msg)
 
 
+def _default_updates(roots: list[Variable], explicit: list[tuple[SharedVariable, Variable]],
+                     skip: Any, stop: set[Variable]) -> list[tuple[SharedVariable, Variable]]:
+    """(v, v.default_update) for every shared variable v that the graph of `roots` uses,
+    that has a default update and that neither `explicit` nor `skip` (True: all, or a
+    list of shared variables: Theano's `no_default_updates`) names; an update's own
+    graph may use more."""
+    if skip is True:
+        return []
+    taken = {id(t) for t, _ in explicit} | {id(v) for v in (skip or ())}
+    found: list[tuple[SharedVariable, Variable]] = []
+    while roots:
+        leaves = list(roots) + [i for n in toposort(roots, stop) for i in n.inputs]
+        roots = []
+        for v in leaves:
+            if isinstance(v, SharedVariable) and v.default_update is not None and id(v) not in taken:
+                taken.add(id(v))
+                value = _as_replacement(v.default_update, v, f"the default update of {v!r}")
+                check_compatible(v.type, value.type, f"the default update of shared variable {v!r}")
+                found.append((v, value))
+                roots.append(value)
+    return found
+
+
 def build(inputs: Any, outputs: Any, updates: Any = None, givens: Any = None,
-          on_unused_input: str = "raise") -> FunctionGraph:
+          on_unused_input: str = "raise", no_default_updates: Any = False) -> FunctionGraph:
     """Check the arguments of `mlc.function` and resolve them into a FunctionGraph."""
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise ValueError("mlc.function: on_unused_input must be 'raise', 'warn' or 'ignore', "
                          f"got {on_unused_input!r}")
     fg = FunctionGraph(_check_inputs(inputs), *_check_outputs(outputs))
     pairs = _check_updates(updates)
+    pairs += _default_updates(fg.outputs + [v for _, v in pairs], pairs, no_default_updates,
+                              set(fg.inputs))
     values = fg.outputs + [v for _, v in pairs]
     replace = _check_givens(givens)
     if replace:

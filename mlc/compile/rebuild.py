@@ -41,7 +41,8 @@ def copy_graph(fg: FunctionGraph, swap: Optional[dict] = None,
     values = clone_replace(fg.outputs + [v for _, v in updates], swap)
     outputs = values[0] if fg.single else values[:len(fg.outputs)]
     new_updates = [(swap.get(t, t), v) for (t, _), v in zip(updates, values[len(fg.outputs):])]
-    return build(list(fg.inputs), outputs, new_updates, None, on_unused_input="ignore")
+    return build(list(fg.inputs), outputs, new_updates, None, on_unused_input="ignore",
+                 no_default_updates=True)  # fg's updates already hold its default ones
 
 
 def graph_state(fg: FunctionGraph) -> dict[str, Any]:

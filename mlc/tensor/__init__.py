@@ -10,6 +10,7 @@ NumPy-named functions. Everything here builds light graph nodes (`variable.py`) 
 from mlc.tensor.variable import Apply, Constant, Variable  # noqa: I001
 
 from mlc.tensor import nnet
+from mlc.tensor import random
 from mlc.tensor.basic import (
     as_tensor_variable,
     cast,

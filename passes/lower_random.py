@@ -1,0 +1,234 @@
+"""`convert-mt-to-loop` rules of the random samplers (merged into `LOWERINGS`).
+
+Every sampler loads `key, counter, stream` from its state buffer and runs one
+`loop.elemwise` whose body computes the element's row-major position f and calls a
+`loop.rand_*` scalar op at Philox counter `counter + f`; elements are independent, so
+the kernel may run in any order or in parallel:
+
+    %u = mt.random_uniform %s, %lo, %hi {shape = array<i64: 4>} : (...) -> tensor<4xf64>
+  ->
+    %key = memref.load %s[%c0]   %ctr = memref.load %s[%c1]   %stream = memref.load %s[%c2]
+    loop.elemwise ins(%lo_b, %hi_b) outs(%u) {
+      %f = loop.index {dim = 0}  ...  %c = arith.addi %ctr, %f64
+      %x = loop.rand_uniform %key, %c, %stream, %l, %h : f64, f64 -> f64
+    }
+
+Parameters are checked first (`std >= 0`, `n >= 0`, `0 <= p <= 1`, `low < high`): a
+constant parameter in Python at compile time, any other by a reduction and a
+`loop.check` that names the op and the user's line. Permutations and `choice` live in
+`lower_random_choice.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+from xdsl.dialects import arith, memref
+from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, f64, i64
+from xdsl.ir import Block, Region, SSAValue
+
+from mlc.dialects import dtypes as dt
+from mlc.dialects import loop, mt
+from mlc.dialects.mt.base import int_array
+from mlc.passes.lowering_context import FuncLowering, describe, elemwise_kernel, where
+from mlc.passes.scalar_rules import ScalarBuilder
+
+State = tuple[SSAValue, SSAValue, SSAValue]
+"""(key, counter, stream) as i64 values."""
+
+
+def load_state(L: FuncLowering, op: mt.RandomOp) -> State:
+    s = L.buf[op.operands[0]]
+    L.check_equal(L.index(mt.STATE_SIZE), L.sizes(s)[0],
+                  f"{op.name}{where(op)}: the random state must have {{0}} entries, got {{1}}")
+    return tuple(L.emit(memref.LoadOp.get(s, [L.index(k)])) for k in range(3))  # type: ignore[return-value]
+
+
+def scalar_i64(L: FuncLowering, m: SSAValue) -> SSAValue:
+    """The value of a 0-d integer buffer as i64."""
+    v = L.emit(memref.LoadOp.get(m, []))
+    if isinstance(v.type, IntegerType) and v.type.width.data < 64:
+        v = L.emit(arith.ExtSIOp(v, i64))
+    return v
+
+
+def result_sizes(L: FuncLowering, op: mt.RandomOp, size_operands: Sequence[SSAValue]) -> list[SSAValue]:
+    """Index values of the `shape` property, dynamic entries from the size operands
+    (a negative one is a ValueError)."""
+    dynamic = iter(size_operands)
+    sizes = []
+    for d in op.params()["shape"]:
+        if d >= 0:
+            sizes.append(L.index(d))
+            continue
+        n = L.emit(arith.IndexCastOp(scalar_i64(L, L.buf[next(dynamic)]), IndexType()))
+        L.check(L.emit(arith.CmpiOp(n, L.index(0), "sge")), [n],
+                f"{op.name}{where(op)}: negative dimensions are not allowed (size {{0}})")
+        sizes.append(n)
+    return sizes
+
+
+def broadcast_params(L: FuncLowering, op: mt.RandomOp, params: Sequence[SSAValue],
+                     sizes: Sequence[SSAValue]) -> list[SSAValue]:
+    """Views of the parameter buffers over the result's index space (static 1 broadcasts;
+    any other size must equal the result's)."""
+    shape = dt.shape_of(op.results[0].type)
+    out = []
+    for i, v in enumerate(params):
+        m = L.buf[v]
+        vshape = dt.shape_of(v.type)
+        for axis, d in enumerate(vshape):
+            if d != 1:
+                L.check_equal(sizes[axis], L.sizes(m)[axis],
+                              f"{op.name}{where(op)}: {describe(v, i + 1)} ({op.PARAMS[i]}) has size "
+                              f"{{1}} along axis {axis} where the result has size {{0}}")
+        if any(d == 1 and s != 1 for d, s in zip(vshape, shape)):
+            ty = loop.strided_type(L.memref_type(m).element_type, shape)
+            m = L.emit(loop.BroadcastOp.create(operands=[m, *sizes], result_types=[ty]))
+            L.set_sizes(m, list(sizes))
+        out.append(m)
+    return out
+
+
+def flat_position(sb: ScalarBuilder, sizes: Sequence[SSAValue]) -> SSAValue:
+    """Inside a kernel body: the row-major position over `sizes` (dims 0..), as i64."""
+    flat = None
+    for d, n in enumerate(sizes):
+        i = sb.add(loop.IndexOp(d))
+        flat = i if flat is None else sb.add(arith.AddiOp(sb.add(arith.MuliOp(flat, n)), i))
+    if flat is None:
+        return sb.const(0, "int64")
+    return sb.add(arith.IndexCastOp(flat, i64))
+
+
+def counter_at(sb: ScalarBuilder, state: State, sizes: Sequence[SSAValue]) -> SSAValue:
+    return sb.add(arith.AddiOp(state[1], flat_position(sb, sizes)))
+
+
+def reduce_to_scalar(L: FuncLowering, m: SSAValue, acc_dtype: str, init: float | int,
+                     body: Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]) -> SSAValue:
+    """Fold every element of buffer m in row-major order into one `acc_dtype` value."""
+    el = dt.elem_type(acc_dtype)
+    out = L.alloc(el, (), [])
+    block = Block(arg_types=[el, L.memref_type(m).element_type])
+    sb = ScalarBuilder()
+    r = body(sb, *block.args)
+    block.add_ops(sb.ops + [loop.YieldOp(r)])
+    attr = FloatAttr(float(init), el) if dt.is_float(acc_dtype) else IntegerAttr(int(init), el)
+    axes = list(range(L.memref_type(m).get_num_dims()))
+    L.emit(loop.ReduceOp([m], out, Region(block), {"axes": int_array(axes), "init": attr}))
+    return L.emit(memref.LoadOp.get(out, []))
+
+
+def count_where(L: FuncLowering, m: SSAValue,
+                pred: Callable[[ScalarBuilder, SSAValue], SSAValue]) -> SSAValue:
+    """How many elements of m satisfy `pred` (an index value)."""
+    def body(sb: ScalarBuilder, acc: SSAValue, x: SSAValue) -> SSAValue:
+        one = sb.add(arith.SelectOp(pred(sb, x), sb.const(1, "int64"), sb.const(0, "int64")))
+        return sb.add(arith.AddiOp(acc, one))
+    return L.emit(arith.IndexCastOp(reduce_to_scalar(L, m, "int64", 0, body), IndexType()))
+
+
+Pred = Callable[[ScalarBuilder, list[SSAValue]], SSAValue]
+"""A validity test of one element's parameters (already in the computation dtypes)."""
+
+
+def _cmpf(pred: str, value: float) -> Pred:
+    return lambda sb, a: sb.add(arith.CmpfOp(a[0], sb.const(value, dt.dtype_of(a[0].type)), pred))
+
+
+def _cmpi(pred: str, value: int | None = None) -> Pred:
+    def test(sb: ScalarBuilder, a: list[SSAValue]) -> SSAValue:
+        rhs = a[1] if value is None else sb.const(value, "int64")
+        return sb.add(arith.CmpiOp(a[0], rhs, pred))
+    return test
+
+
+def _in_unit(sb: ScalarBuilder, a: list[SSAValue]) -> SSAValue:
+    return sb.add(arith.AndIOp(_cmpf("oge", 0.0)(sb, a), _cmpf("ole", 1.0)(sb, a)))
+
+
+CHECKS: dict[type, list[tuple[tuple[int, ...], Callable[..., np.ndarray], Pred, str]]] = {
+    mt.RandomNormalOp: [((1,), lambda s: ~(s < 0), _cmpf("uge", 0.0), "std must not be negative")],
+    mt.RandomIntegersOp: [((0, 1), lambda lo, hi: lo < hi, _cmpi("slt"), "low must be less than high")],
+    mt.RandomBinomialOp: [((0,), lambda n: n >= 0, _cmpi("sge", 0), "n must not be negative"),
+                          ((1,), lambda p: (p >= 0) & (p <= 1), _in_unit, "p must be in [0, 1]")],
+}
+"""Per sampler: (parameter positions, NumPy test for constants, scalar test, message)."""
+
+
+def check_params(L: FuncLowering, op: mt.RandomOp, ins: list[SSAValue], sizes: list[SSAValue],
+                 dtypes: Sequence[str]) -> None:
+    """ValueError when some element's parameters fail a test of `CHECKS`; constant
+    parameters are tested now (no code when they pass)."""
+    for which, static, valid, message in CHECKS.get(type(op), []):
+        operands = [op.operands[1 + i] for i in which]
+        conv = [dtypes[i] for i in which]
+        if all(isinstance(v.owner, mt.ConstantOp) for v in operands) and np.all(static(*(
+                v.owner.array().astype(d) for v, d in zip(operands, conv)))):  # type: ignore[union-attr]
+            continue
+        src = [dt.dtype_of(v.type) for v in operands]
+
+        def test(sb: ScalarBuilder, a: list[SSAValue], src=src, conv=conv, valid=valid) -> SSAValue:
+            return valid(sb, [sb.convert(x, s, d) for x, s, d in zip(a, src, conv)])
+        if len(which) == 1:
+            m, pred = L.buf[operands[0]], test
+        else:  # a verdict per element of the broadcast index space
+            m = L.alloc(dt.elem_type("bool"), dt.shape_of(op.results[0].type), sizes)
+            elemwise_kernel(L, [ins[i] for i in which], m, src, test)
+            pred = lambda sb, a: a[0]  # noqa: E731
+        bad = count_where(L, m, lambda sb, x, pred=pred: sb.add(arith.XOrIOp(pred(sb, [x]), sb.const(1, "bool"))))
+        L.check(L.emit(arith.CmpiOp(bad, L.index(0), "eq")), [bad],
+                f"{op.name}{where(op)}: {message} ({{0}} entries fail)")
+
+
+Draw = Callable[[ScalarBuilder, State, SSAValue, list[SSAValue], str], SSAValue]
+
+
+def _float_draw(op_class: type) -> Draw:
+    def draw(sb, state, counter, args, dtype):
+        return sb.add(op_class(state[0], counter, state[2], args[0], args[1]))
+    return draw
+
+
+def _integers_draw(sb: ScalarBuilder, state: State, counter: SSAValue, args: list[SSAValue],
+                   dtype: str) -> SSAValue:
+    r = sb.add(loop.RandIntegersOp(state[0], counter, state[2], args[0], args[1]))
+    return sb.convert(r, "int64", dtype)
+
+
+def _binomial_draw(sb: ScalarBuilder, state: State, counter: SSAValue, args: list[SSAValue],
+                   dtype: str) -> SSAValue:
+    r = sb.add(loop.RandBinomialOp(state[0], counter, state[2], args[0], args[1]))
+    return sb.convert(r, "int64", dtype)
+
+
+SAMPLERS: dict[type, tuple[Draw, Callable[[str], tuple[str, str]]]] = {
+    mt.RandomUniformOp: (_float_draw(loop.RandUniformOp), lambda d: (d, d)),
+    mt.RandomNormalOp: (_float_draw(loop.RandNormalOp), lambda d: (d, d)),
+    mt.RandomIntegersOp: (_integers_draw, lambda d: ("int64", "int64")),
+    mt.RandomBinomialOp: (_binomial_draw, lambda d: ("int64", "float64")),
+}
+"""Per sampler: the scalar draw and the dtypes its two parameters are converted to."""
+
+
+def lower_sampler(L: FuncLowering, op: mt.RandomOp) -> SSAValue:
+    """An elementwise sampler: uniform, normal, integers, binomial."""
+    state = load_state(L, op)
+    _, params, size_operands = op.split(list(op.operands))
+    sizes = result_sizes(L, op, size_operands)
+    draw, conv = SAMPLERS[type(op)]
+    out_dtype = dt.dtype_of(op.results[0].type)
+    dtypes = conv(out_dtype)
+    ins = broadcast_params(L, op, params, sizes)
+    check_params(L, op, ins, sizes, dtypes)
+    src = [dt.dtype_of(v.type) for v in params]
+    out = L.alloc(op.results[0].type.element_type, dt.shape_of(op.results[0].type), sizes)  # type: ignore[attr-defined]
+
+    def body(sb: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        vals = [sb.convert(a, s, d) for a, s, d in zip(args, src, dtypes)]
+        return draw(sb, state, counter_at(sb, state, sizes), vals, out_dtype)
+
+    elemwise_kernel(L, ins, out, src, body)
+    return out

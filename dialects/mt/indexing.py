@@ -40,6 +40,11 @@ from mlc.dialects.mt.base import MtOp
 from mlc.dialects.mt.structure import slice_length
 
 
+class MtIndexError(MtTypeError):
+    """An index that cannot apply to the tensor: out of bounds, a boolean mask of the
+    wrong shape, index arrays that do not broadcast (the frontend raises IndexError)."""
+
+
 def check_value(op_name: str, value: TensorType, target: Sequence[int], dtype: str) -> None:
     """The value written by a set/inc op has x's dtype and broadcasts to `target`."""
     if dt.dtype_of(value) != dtype:
@@ -96,7 +101,7 @@ class BasicIndexOp(MtOp):
             elif axis in squeeze:
                 i = starts[axis]
                 if known[0] and size != DYN and not -size <= i < size:
-                    raise MtTypeError(f"{cls.name}: index {i} is out of bounds for axis "
+                    raise MtIndexError(f"{cls.name}: index {i} is out of bounds for axis "
                                       f"{axis} with size {size}")
             elif known[2] and steps[axis] == 0:
                 raise MtTypeError(f"{cls.name}: slice step cannot be zero")
@@ -152,6 +157,11 @@ class IncSubtensorOp(BasicWriteOp):
     name = "mt.inc_subtensor"
 
 
+def _shape_str(shape: Sequence[int]) -> str:
+    dims = ["?" if d == DYN else str(d) for d in shape]
+    return f"({', '.join(dims)}{',' if len(dims) == 1 else ''})"
+
+
 def advanced_layout(op_name: str, shape: Sequence[int], index_types: Sequence[TensorType],
                     axes: Sequence[int]) -> tuple[tuple[int, ...], int, int]:
     """(result shape, first result dim of B, rank of B) of advanced indexing."""
@@ -168,7 +178,7 @@ def advanced_layout(op_name: str, shape: Sequence[int], index_types: Sequence[Te
         if d == "bool":
             for k, (m, s) in enumerate(zip(ishape, shape[a:a + n])):
                 if DYN not in (m, s) and m != s:
-                    raise MtTypeError(f"{op_name}: boolean index did not match indexed array "
+                    raise MtIndexError(f"{op_name}: boolean index did not match indexed array "
                                       f"along axis {a + k}; size of axis is {s} but size of "
                                       f"corresponding boolean axis is {m}")
         consumed.append(n)
@@ -176,7 +186,11 @@ def advanced_layout(op_name: str, shape: Sequence[int], index_types: Sequence[Te
         end = a + n
     nb = max(len(s) for s in b_shapes)
     padded = [(1,) * (nb - len(s)) + tuple(s) for s in b_shapes]
-    b = dt.broadcast_shapes(op_name, padded)
+    try:
+        b = dt.broadcast_shapes(op_name, padded)
+    except MtTypeError:
+        raise MtIndexError(f"{op_name}: shape mismatch: indexing arrays could not be broadcast "
+                           f"together with shapes {' '.join(map(_shape_str, b_shapes))}") from None
     adjacent = all(axes[k + 1] == axes[k] + consumed[k] for k in range(len(axes) - 1))
     covered = {a + i for a, n in zip(axes, consumed) for i in range(n)}
     rest = [s for i, s in enumerate(shape) if i not in covered]

@@ -22,6 +22,7 @@ from mlc.tensor.basic import (
     transpose,
     where,
 )
+from mlc.tensor.indexing import inc_subtensor, set_subtensor
 from mlc.tensor.math import *  # noqa: F401,F403
 from mlc.tensor.math import __all__ as _math_names
 from mlc.tensor.elemwise_math import *  # noqa: F401,F403
@@ -35,5 +36,5 @@ TensorConstant = Constant
 
 __all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
            "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
-           "switch", "transpose", "where", "nnet", *_math_names, *_elemwise_math_names,
-           *CONSTRUCTORS]
+           "switch", "transpose", "where", "nnet", "set_subtensor", "inc_subtensor",
+           *_math_names, *_elemwise_math_names, *CONSTRUCTORS]

@@ -68,9 +68,11 @@ def _params_label(name: str, params: dict[str, Any]) -> str:
 
 
 def _where(loc: Any) -> str:
-    if loc is None or not loc.filename.data or loc.filename.data == "<unknown>":
+    """`  at file.py:12` for a FileLineColLoc; nothing for other or unknown locations."""
+    filename = getattr(getattr(loc, "filename", None), "data", "")
+    if not filename or filename == "<unknown>":
         return ""
-    return f"  at {os.path.basename(loc.filename.data)}:{loc.line.data}"
+    return f"  at {os.path.basename(filename)}:{loc.line.data}"
 
 
 @dataclass

@@ -393,6 +393,9 @@ def test_debugprint_of_a_function_shows_the_optimized_graph() -> None:
          |x [id B]
         """)
     assert "mt.neg" in mlc.printing.debugprint(-(-x), file="str")  # the graph as built
+    located = mlc.printing.debugprint(f, file="str", print_loc=True).splitlines()
+    assert located[0].startswith("mt.mul [id A] ''   1  at test_function_semantics.py:")
+    assert located[2].startswith(" |TensorConstant{(1,) of 3.0} [id C]  at test_function_semantics")
 
 
 def test_ir_with_debuginfo_is_replayed_by_mlc_opt(tmp_path) -> None:

@@ -375,7 +375,8 @@ void Function::set_defaults(py::sequence values) {
     if (values.size() != inputs_.size())
         throw_py(PyExc_ValueError, "defaults needs one entry (a value or None) per input");
     std::vector<py::object> d;
-    for (py::handle v : values) d.push_back(v.is_none() ? py::object() : py::reinterpret_borrow<py::object>(v));
+    for (py::handle v : values)
+        d.push_back(v.is_none() ? py::object() : py::reinterpret_borrow<py::object>(v));
     defaults_.swap(d);
 }
 
@@ -393,7 +394,8 @@ void Function::set_count_error(Py_ssize_t nargs) const {
         names += (i ? ", " : "") + inputs_[i].name + (has_default(i) ? "=..." : "");
         if (!has_default(i)) least = i + 1;
     }
-    std::string count = least == n ? std::to_string(n) : std::to_string(least) + " to " + std::to_string(n);
+    std::string count = std::to_string(n);
+    if (least < n) count = std::to_string(least) + " to " + count;
     std::string msg = "expected " + count + (n == 1 ? " argument" : " arguments") + " (" + names +
                       "), got " + std::to_string(nargs);
     PyErr_SetString(PyExc_TypeError, msg.c_str());
@@ -544,7 +546,8 @@ PyObject *Function::call_kw(PyObject *args, PyObject *kwargs) {
     }
     for (size_t i = 0; i < n; ++i) {
         if (all[i]) continue;
-        if (!has_default(i)) return PyErr_Format(PyExc_TypeError, "missing %s", inputs_[i].what.c_str());
+        if (!has_default(i))
+            return PyErr_Format(PyExc_TypeError, "missing %s", inputs_[i].what.c_str());
         all[i] = defaults_[i].ptr();
         Py_INCREF(all[i]);
         keep.set(i, all[i]);

@@ -363,7 +363,8 @@ def test_debugprint_of_a_variable_in_theano_format() -> None:
     typed = mlc.printing.debugprint([s, x], file="str", ids="", print_type=True)
     assert typed.splitlines() == ["mt.add <tensor<?xf64>> ''", " |x <tensor<?xf64>>",
                                   " |y <tensor<?xf64>>", "x <tensor<?xf64>>"]
-    assert mlc.printing.debugprint(z, file="str", stop_on_name=True) == "mt.sum{axes=(0,)} [id A] 'z'\n"
+    named_root = mlc.printing.debugprint(z, file="str", stop_on_name=True)
+    assert named_root == "mt.sum{axes=(0,)} [id A] 'z'\n"
     stream = io.StringIO()
     assert mlc.printing.debugprint(x, file=stream) is stream and stream.getvalue() == "x [id A]\n"
 

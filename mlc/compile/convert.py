@@ -20,8 +20,8 @@ def input_label(var: Variable, i: int, name: Optional[str] = None) -> str:
     return f"input '{name}' (argument {i})" if name else f"input (argument {i})"
 
 
-def make_converter(inputs: Sequence[Variable],
-                   names: Optional[Sequence[Optional[str]]] = None) -> Callable[[int, Any], np.ndarray]:
+def make_converter(inputs: Sequence[Variable], names: Optional[Sequence[Optional[str]]] = None
+                   ) -> Callable[[int, Any], np.ndarray]:
     """The runtime's `converter(i, value)` for explicit inputs `inputs` (called `names`)."""
     names = names or [None] * len(inputs)
     specs = [(v.type, input_label(v, i, n)) for i, (v, n) in enumerate(zip(inputs, names))]

@@ -37,7 +37,9 @@ def copy_graph(fg: FunctionGraph, swap: Optional[dict] = None,
             raise TypeError(f"copy(swap=...): {old!r} must be replaced by a shared variable, "
                             f"got {new!r}")
         check_compatible(old.type, new.type, f"copy(swap=...): the replacement {new!r} of {old!r}")
-    updates = [] if delete_updates else [(fg.shared[k], v) for k, v in zip(fg.updates, fg.update_values)]
+    updates = [(fg.shared[k], v) for k, v in zip(fg.updates, fg.update_values)]
+    if delete_updates:
+        updates = []
     values = clone_replace(fg.outputs + [v for _, v in updates], swap)
     outputs = values[0] if fg.single else values[:len(fg.outputs)]
     new_updates = [(swap.get(t, t), v) for (t, _), v in zip(updates, values[len(fg.outputs):])]

@@ -24,9 +24,14 @@ from mlc.tensor.basic import (
 )
 from mlc.tensor.indexing import inc_subtensor, set_subtensor
 from mlc.tensor.math import *  # noqa: F401,F403
+from mlc.tensor.nnet import logsumexp
 from mlc.tensor.math import __all__ as _math_names
 from mlc.tensor.elemwise_math import *  # noqa: F401,F403
 from mlc.tensor.elemwise_math import __all__ as _elemwise_math_names
+from mlc.tensor.structure2 import *  # noqa: F401,F403
+from mlc.tensor.structure2 import __all__ as _structure2_names
+from mlc.tensor.structure2_math import *  # noqa: F401,F403
+from mlc.tensor.structure2_math import __all__ as _structure2_math_names
 from mlc.tensor.type import CONSTRUCTORS, TensorType
 
 globals().update(CONSTRUCTORS)
@@ -36,5 +41,6 @@ TensorConstant = Constant
 
 __all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
            "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
-           "switch", "transpose", "where", "nnet", "set_subtensor", "inc_subtensor",
-           *_math_names, *_elemwise_math_names, *CONSTRUCTORS]
+           "switch", "transpose", "where", "nnet", "logsumexp", "set_subtensor", "inc_subtensor",
+           *_math_names, *_elemwise_math_names,
+           *_structure2_names, *_structure2_math_names, *CONSTRUCTORS]

@@ -194,8 +194,13 @@ def _static_shape(shape: Any) -> tuple[int, ...]:
 
 
 def reshape(x: Any, shape: Any, ndim: Optional[int] = None) -> Variable:
-    """C-order reshape to a tuple of ints, one of which may be -1."""
+    """C-order reshape to a tuple of ints or symbolic integer scalars (such as
+    `x.shape[0]`), one of which may be -1."""
     x = as_tensor_variable(x)
+    if _symbolic_shape(shape):
+        from mlc.tensor.structure2 import symbolic_reshape
+
+        return symbolic_reshape(x, shape, ndim)
     dims = _static_shape(shape)
     if ndim is not None and ndim != len(dims):
         raise ValueError(f"reshape: ndim={ndim} but the shape {dims} has {len(dims)} "
@@ -203,6 +208,13 @@ def reshape(x: Any, shape: Any, ndim: Optional[int] = None) -> Variable:
     if dims == x.type.dims:
         return x
     return apply(mt.ReshapeOp, [x], "reshape", shape=dims)
+
+
+def _symbolic_shape(shape: Any) -> bool:
+    if isinstance(shape, Variable):
+        return not isinstance(shape, Constant)
+    return isinstance(shape, (list, tuple)) and any(
+        isinstance(s, Variable) and not isinstance(s, Constant) for s in shape)
 
 
 def shape(x: Any) -> Variable:

@@ -239,6 +239,48 @@ class Variable:
     def transpose(self, *axes: Any) -> "Variable":
         return _basic.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
+    def flatten(self, ndim: int = 1, outdim: Optional[int] = None) -> "Variable":
+        return _structure2.flatten(self, ndim, outdim)
+
+    def ravel(self) -> "Variable":
+        return _structure2.flatten(self)
+
+    def squeeze(self, axis: Any = None) -> "Variable":
+        return _structure2.squeeze(self, axis)
+
+    def repeat(self, repeats: Any, axis: Optional[int] = None) -> "Variable":
+        return _structure2.repeat(self, repeats, axis)
+
+    def argmax(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _structure2_math.argmax(self, axis, keepdims)
+
+    def argmin(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _structure2_math.argmin(self, axis, keepdims)
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _structure2_math.any(self, axis, keepdims)
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> "Variable":
+        return _structure2_math.all(self, axis, keepdims)
+
+    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> "Variable":
+        return _structure2_math.var(self, axis, ddof, keepdims)
+
+    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> "Variable":
+        return _structure2_math.std(self, axis, ddof, keepdims)
+
+    def cumsum(self, axis: Optional[int] = None) -> "Variable":
+        return _structure2_math.cumsum(self, axis)
+
+    def cumprod(self, axis: Optional[int] = None) -> "Variable":
+        return _structure2_math.cumprod(self, axis)
+
+    def sort(self, axis: Optional[int] = -1, kind: str = "quicksort", order: Any = None) -> "Variable":
+        return _structure2_math.sort(self, axis, kind, order)
+
+    def argsort(self, axis: Optional[int] = -1, kind: str = "quicksort", order: Any = None) -> "Variable":
+        return _structure2_math.argsort(self, axis, kind, order)
+
     def eval(self, inputs_to_values: Optional[dict] = None, **kwargs: Any) -> np.ndarray:
         """The value of this variable for `{input: value}` (Theano's `x.eval()`): it is
         compiled with `mlc.function(list(inputs_to_values), self, **kwargs)`, which the
@@ -302,4 +344,6 @@ from mlc.tensor import basic as _basic  # noqa: E402
 from mlc.tensor import elemwise_math as _elemwise_math  # noqa: E402
 from mlc.tensor import math as _math  # noqa: E402
 from mlc.tensor import subtensor as _subtensor  # noqa: E402
+from mlc.tensor import structure2 as _structure2  # noqa: E402
+from mlc.tensor import structure2_math as _structure2_math  # noqa: E402
 from mlc.tensor import indexing as _indexing  # noqa: E402

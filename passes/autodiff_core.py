@@ -11,6 +11,7 @@ when needed) or absent (disconnected: `None`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol, Sequence
 
 import numpy as np
@@ -59,6 +60,19 @@ def _describe(node: Node) -> str:
     return f"{node.op.name}{where}"
 
 
+@dataclass
+class Bypass:
+    """A pullback's answer for an input that it differentiated together with the input's
+    producer (a composite rule, e.g. log(softmax(x)): see passes/autodiff_nnet.py): the
+    gradients `grads` of the producer's own inputs, which skip the values `through`.
+    If one of those is held constant (consider_constant), `fallback()` gives the plain
+    gradient of the input instead."""
+
+    grads: list[tuple[Any, Any]]
+    through: tuple[Any, ...]
+    fallback: Callable[[], Any]
+
+
 def accumulate(b: Builder, table: dict, v: Any, g: Any) -> None:
     """Add gradient g into table[v] (None: nothing flows; ZERO: connected zero)."""
     from mlc.dialects import mt
@@ -93,10 +107,20 @@ def vjp(b: Builder, nodes: Sequence[Node], seeds: Sequence[tuple[Any, Any]],
             b.at(node.loc)
             gins = rule(b, node, gouts)
         for v, g in zip(node.inputs, gins):
-            if g is not None and not dt.is_float(dt.dtype_of(b.type_of(v))):
-                g = ZERO  # integers carry no gradient (Theano gives them zeros)
-            accumulate(b, adj, v, g)
+            if isinstance(g, Bypass):
+                if not any(t in stop for t in g.through):
+                    for u, gu in g.grads:
+                        _accumulate_input(b, adj, u, gu)
+                    continue
+                g = g.fallback()
+            _accumulate_input(b, adj, v, g)
     return [adj.get(w) for w in wrt]
+
+
+def _accumulate_input(b: Builder, adj: dict, v: Any, g: Any) -> None:
+    if g is not None and not dt.is_float(dt.dtype_of(b.type_of(v))):
+        g = ZERO  # integers carry no gradient (Theano gives them zeros)
+    accumulate(b, adj, v, g)
 
 
 def jvp(b: Builder, nodes: Sequence[Node], tangents: dict[Any, Any], outputs: Sequence[Any],

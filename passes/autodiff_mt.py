@@ -17,6 +17,8 @@ import numpy as np
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node
+from mlc.passes.autodiff_nnet import (NNET_DISCONNECTED_OPS, NNET_PARTIAL, NNET_PULLBACK,
+                                      NNET_PUSHFORWARD, with_composites)
 
 Partial = Callable[[Builder, Node, int, Any], Any]
 
@@ -147,12 +149,13 @@ PARTIAL: dict[type, Partial] = {
     mt.TanhOp: _unary(_one_minus_sq),
     mt.SigmoidOp: _unary(lambda b, n, x: mk(b, mt.MulOp, n.outputs[0],
                                              mk(b, mt.SubOp, const(b, 1.0, n.outputs[0]), n.outputs[0]))),
+    **NNET_PARTIAL,
 }
 
 ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp, mt.GtOp,
                      mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp)
 """Piecewise-constant ops: connected, with zero derivative (as in Theano)."""
-DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp)
+DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS
 """Ops through which no gradient flows at all (a wrt reached only through them is
 disconnected)."""
 
@@ -313,6 +316,8 @@ PULLBACK: dict[type, Callable] = {
     mt.ConstantOp: _disconnected,
     mt.ZeroGradOp: _zeros,
     mt.GradClipOp: _grad_clip_pullback,
+    **NNET_PULLBACK,
+    **{op: with_composites(_elemwise_pullback) for op in (mt.LogOp, mt.Log1pOp)},
 }
 
 PUSHFORWARD: dict[type, Callable] = {
@@ -327,4 +332,5 @@ PUSHFORWARD: dict[type, Callable] = {
     mt.ConstantOp: lambda b, n, t: [None],
     mt.ZeroGradOp: lambda b, n, t: [t[0]],
     mt.GradClipOp: lambda b, n, t: [t[0]],
+    **NNET_PUSHFORWARD,
 }

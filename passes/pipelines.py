@@ -18,9 +18,9 @@ from xdsl.passes import ModulePass
 from mlc.passes.registry import get_pass
 
 GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
-    "FAST_RUN": ("canonicalize", "cse", "dce"),
+    "FAST_RUN": ("canonicalize", "stabilize", "canonicalize", "cse", "dce"),
     "FAST_COMPILE": ("dce",),
-    "DebugMode": ("canonicalize", "cse", "dce"),
+    "DebugMode": ("canonicalize", "stabilize", "canonicalize", "cse", "dce"),
 }
 VERIFYING_MODES = frozenset({"DebugMode"})
 """Modes that verify the IR after every pass (slower; catches pass bugs at their source)."""

@@ -42,11 +42,17 @@ def _autodiff() -> type[ModulePass]:
     return AutodiffPass
 
 
+def _stabilize() -> type[ModulePass]:
+    from mlc.passes.stabilize import StabilizePass
+    return StabilizePass
+
+
 MLC_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "autodiff": _autodiff,
     "canonicalize": _canonicalize,
     "cse": _cse,
     "dce": _dce,
+    "stabilize": _stabilize,
     "convert-mt-to-loop": _mt_to_loop,
     "convert-loop-to-scf": _loop_to_scf,
 }

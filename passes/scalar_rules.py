@@ -18,6 +18,7 @@ from xdsl.ir import Operation, SSAValue
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.passes.scalar_rules_math import MATH_SCALAR_RULES
+from mlc.passes.scalar_rules_nnet import NNET_SCALAR_RULES
 
 
 class ScalarBuilder:
@@ -190,6 +191,7 @@ SCALAR_RULES: dict[type, Rule] = {
     mt.SelectOp: _select,
     mt.CastOp: lambda b, a, dtype: a[0],  # the operand conversion is the whole cast
     **MATH_SCALAR_RULES,
+    **NNET_SCALAR_RULES,
     mt.SecondOp: lambda b, a, dtype: a[1],
 }
 

@@ -47,7 +47,7 @@ def ident(v) -> str:
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
     families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
-                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS)
+                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS)
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS)
 
@@ -241,8 +241,8 @@ for _op in (mt.SoftmaxOp, mt.LogSoftmaxOp):
     SAMPLES[_op] = [([_arr(d, (3, 4))], {"axis": a}) for d in ("float32", "float64", "int16") for a in (0, 1)]
 SAMPLES[mt.LogSumExpOp] = [([_arr(d, (3, 4, 2))], {"axes": axes}) for d in ("float32", "float64", "int32")
                            for axes in ((), (1,), (0, 2))]
-SAMPLES[mt.OneHotOp] = [([np.array(y, d), np.array(4, _i64)], {"dtype": o})
-                        for y, d, o in (([0, 3, 1], np.int32), ([[2]], np.int8)) for o in ("float32", "int64")]
+SAMPLES[mt.OneHotOp] = [([np.array(y, d), np.array([2, 4], _i64)], {"axis": 1, "dtype": o})
+                        for y, d in (([0, 3, 1], np.int32), ([[2]], np.int8)) for o in ("float32", "int64")]
 
 
 def _make(op_class, arrays, params, static: bool):

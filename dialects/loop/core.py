@@ -154,9 +154,11 @@ class ElemwiseOp(KernelOp):
 
 @irdl_op_definition
 class ReduceOp(KernelOp):
-    """out[kept...] = fold(body, init, in[...]) over `axes`; the body maps
-    (accumulator, element) -> accumulator. The accumulator has init's type, which may be
-    wider than the output's element type (float32 sums accumulate in float64)."""
+    """out[kept...] = fold(body, init, in_0[...], in_1[...], ...) over `axes`; the body maps
+    (accumulator, element of each input) -> accumulator. Every input has the first one's
+    index space (e.g. a per-row value broadcast along the reduced axes, as softmax's
+    sum(exp(x - max)) uses). The accumulator has init's type, which may be wider than the
+    output's element type (float32 sums accumulate in float64)."""
 
     name = "loop.reduce"
     axes = prop_def(DenseArrayBase)

@@ -63,3 +63,27 @@ func.func @views_no_match(%x: memref<?x?xf64, strided<[?, ?], offset: ?>>) -> me
   %t = loop.dimshuffle %x {pattern = array<i64: 1, 0>} : memref<?x?xf64, strided<[?, ?], offset: ?>> -> memref<?x?xf64, strided<[?, ?], offset: ?>>
   func.return %t : memref<?x?xf64, strided<[?, ?], offset: ?>>
 }
+
+// -----
+
+// A reduction over two inputs loads both at the same position (softmax's sum(exp(x - m))
+// with m broadcast along the reduced axis).
+// CHECK-LABEL: func.func private @sum_exp_k0
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %{{.*}}) -> (f64) {
+// CHECK-NEXT:        %[[X:.*]] = memref.load %x[%[[I]], %[[J]]]
+// CHECK-NEXT:        %[[M:.*]] = memref.load %m[%[[I]], %[[J]]]
+// CHECK-NEXT:        %[[D:.*]] = arith.subf %[[X]], %[[M]] : f64
+func.func @sum_exp(%x: memref<?x?xf64, strided<[?, ?], offset: ?>>, %m: memref<?x?xf64, strided<[?, ?], offset: ?>>) -> memref<?xf64> {
+  %0 = arith.constant 0 : index
+  %1 = memref.dim %x, %0 : memref<?x?xf64, strided<[?, ?], offset: ?>>
+  %o = loop.alloc_output(%1) {index = 0 : i64} : memref<?xf64>
+  loop.reduce ins(%x, %m : memref<?x?xf64, strided<[?, ?], offset: ?>>, memref<?x?xf64, strided<[?, ?], offset: ?>>) outs(%o : memref<?xf64>) attributes {axes = array<i64: 1>, init = 0.000000e+00 : f64} {
+  ^bb0(%a: f64, %v: f64, %w: f64):
+    %d = arith.subf %v, %w : f64
+    %e = math.exp %d : f64
+    %s = arith.addf %a, %e : f64
+    loop.yield %s : f64
+  }
+  func.return %o : memref<?xf64>
+}

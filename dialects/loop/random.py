@@ -40,11 +40,9 @@ from mlc.dialects.loop.core import KernelOp
 
 
 class RandScalarOp(IRDLOperation):
-    """A draw of one element: `key`, `counter`, `stream` (i64) and two parameters."""
+    """A draw of one element: `key`, `counter`, `stream` (i64) and two parameters `a`, `b`.
+    Subclasses declare all five operands (IRDL orders operands by declaration)."""
 
-    key = operand_def(i64)
-    counter = operand_def(i64)
-    stream = operand_def(i64)
     traits = traits_def(Pure())
     assembly_format = ("$key `,` $counter `,` $stream `,` $a `,` $b attr-dict `:` type($a) `,` "
                        "type($b) `->` type($result)")
@@ -59,6 +57,9 @@ class RandScalarOp(IRDLOperation):
 
 class FloatRandOp(RandScalarOp):
     T: ClassVar = VarConstraint("T", AnyFloatConstr)
+    key = operand_def(i64)
+    counter = operand_def(i64)
+    stream = operand_def(i64)
     a = operand_def(T)
     b = operand_def(T)
     result = result_def(T)
@@ -86,6 +87,9 @@ class RandIntegersOp(RandScalarOp):
     in [lo, hi) without bias (lo < hi; otherwise lo)."""
 
     name = "loop.rand_integers"
+    key = operand_def(i64)
+    counter = operand_def(i64)
+    stream = operand_def(i64)
     a = operand_def(i64)
     b = operand_def(i64)
     result = result_def(i64)
@@ -97,6 +101,9 @@ class RandBinomialOp(RandScalarOp):
     trials of probability p (0 for n <= 0 or p <= 0; n for p >= 1)."""
 
     name = "loop.rand_binomial"
+    key = operand_def(i64)
+    counter = operand_def(i64)
+    stream = operand_def(i64)
     a = operand_def(i64)
     b = operand_def(f64)
     result = result_def(i64)

@@ -112,9 +112,11 @@ def _draws(shape: Shape) -> int | Variable:
     return count
 
 
-def _param(x: Any, dtype: str) -> Variable:
+def _param(x: Any, dtype: str, what: str = "") -> Variable:
     """A parameter: Python numbers become constants of `dtype` (they are weak); arrays
     and lists keep their own dtype."""
+    if isinstance(x, float) and dt.is_int(dtype):
+        raise TypeError(f"{what} must be an integer, got {x!r}" + at())
     if isinstance(x, (bool, int, float)):
         return constant(np.asarray(x, dtype=dtype))
     return as_tensor_variable(x)
@@ -191,14 +193,14 @@ class RandomStream:
                  dtype: Any = "int64") -> Variable:
         """Successes in n trials of probability p (dtype may be a float: dropout masks)."""
         return self._elementwise(mt.RandomBinomialOp, "binomial", size,
-                                 [_param(n, "int64"), _param(p, "float64")], ndim, dt.check_dtype(dtype))
+                                 [_param(n, "int64", "binomial: n"), _param(p, "float64")], ndim, dt.check_dtype(dtype))
 
     def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = "int64") -> Variable:
         """Integers in [low, high), or [0, low) without `high` (NumPy's randint)."""
         if high is None:
             low, high = 0, low
         return self._elementwise(mt.RandomIntegersOp, "randint", size,
-                                 [_param(low, "int64"), _param(high, "int64")], None, dt.check_dtype(dtype))
+                                 [_param(low, "int64", "randint: low"), _param(high, "int64", "randint: high")], None, dt.check_dtype(dtype))
 
     def integers(self, low: Any, high: Any = None, size: Any = None, dtype: Any = "int64",
                  endpoint: bool = False) -> Variable:
@@ -212,13 +214,14 @@ class RandomStream:
         """Theano's random_integers: integers in [low, high], both ends included."""
         high = _plus_one(high)
         return self._elementwise(mt.RandomIntegersOp, "random_integers", size,
-                                 [_param(low, "int64"), _param(high, "int64")], ndim, dt.check_dtype(dtype))
+                                 [_param(low, "int64", "random_integers: low"),
+                                  _param(high, "int64", "random_integers: high")], ndim, dt.check_dtype(dtype))
 
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None,
                ndim: Optional[int] = None, dtype: Any = None) -> Variable:
         """`size` draws of `a` (an int n: of 0..n-1; a tensor: of its rows), with or
         without replacement, uniformly or with probabilities `p` (NumPy's choice)."""
-        pool = _param(a, "int64")
+        pool = _param(a, "int64", "choice: a")
         shape = ((), []) if size is None else _parse_size(size, "choice")
         _check_ndim(ndim, shape, "choice")
         if p is None:

@@ -19,8 +19,6 @@ from mlc.compile.fgraph import toposort
 from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes import autodiff_core as core
-from mlc.passes.autodiff_mt import PULLBACK, PUSHFORWARD
 from mlc.srcloc import describe
 from mlc.tensor.basic import as_tensor_variable, constant
 from mlc.tensor.variable import Variable, apply
@@ -29,7 +27,24 @@ __all__ = ["grad", "Lop", "Rop", "jacobian", "hessian", "verify_grad", "grad_cli
            "disconnected_grad", "zero_grad", "DisconnectedInputError", "GradientError",
            "NotDifferentiableError"]
 
-NotDifferentiableError = core.NotDifferentiableError
+
+
+def __getattr__(name: str) -> Any:
+    # The rule tables live in mlc.passes; load them on first use so `import mlc` stays light.
+    if name == "NotDifferentiableError":
+        from mlc.passes.autodiff_core import NotDifferentiableError
+        return NotDifferentiableError
+    raise AttributeError(name)
+
+
+def _core() -> Any:
+    from mlc.passes import autodiff_core
+    return autodiff_core
+
+
+def _tables() -> tuple[dict, dict]:
+    from mlc.passes.autodiff_mt import PULLBACK, PUSHFORWARD
+    return PULLBACK, PUSHFORWARD
 
 
 class DisconnectedInputError(ValueError):
@@ -78,10 +93,12 @@ def _name(v: Variable) -> str:
 
 def _zeros_like(b: FrontendBuilder, w: Variable) -> Variable:
     dtype = w.dtype if dt.is_float(w.dtype) else config.floatX
+    core = _core()
     return core.materialize(b, core.ZERO, w, dtype)
 
 
 def _finish(b: FrontendBuilder, g: Any, w: Variable, policy: str, ret: str, fn: str) -> Any:
+    core = _core()
     if g is None:
         msg = (f"{fn}: the cost does not depend on {_name(w)} (wrt); pass "
                "disconnected_inputs='ignore' or 'warn' to get zeros instead")
@@ -100,7 +117,7 @@ def _pull(fn: str, seeds: list[tuple[Variable, Variable]], wrt: list[Variable],
     stop = frozenset(consider_constant or ())
     nodes = toposort([s[0] for s in seeds], stop=stop)
     b = FrontendBuilder(fn)
-    return b, core.vjp(b, nodes, seeds, wrt, PULLBACK, stop)
+    return b, _core().vjp(b, nodes, seeds, wrt, _tables()[0], stop)
 
 
 def grad(cost: Any, wrt: Any, consider_constant: Optional[Sequence[Variable]] = None,
@@ -172,7 +189,7 @@ def Rop(f: Any, wrt: Any, eval_points: Any, disconnected_outputs: str = "raise",
             raise TypeError(f"mlc.Rop: eval_points[{i}] has ndim {p.ndim}, wrt[{i}] has {w.ndim}")
         tangents[w] = p
     b = FrontendBuilder("mlc.Rop")
-    outs = core.jvp(b, toposort(fs), tangents, fs, PUSHFORWARD)
+    outs = _core().jvp(b, toposort(fs), tangents, fs, _tables()[1])
     out = [_finish(b, t, o, disconnected_outputs, return_disconnected, "mlc.Rop")
            for t, o in zip(outs, fs)]
     return out[0] if single else out

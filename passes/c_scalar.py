@@ -37,6 +37,14 @@ PRELUDE = r"""
     uint64_t r = 1, x = (uint64_t)a; while (b) { if (b & 1) r *= x; x *= x; b >>= 1; } return (T)r; } \
   static inline T mlc_abs_##T(T a) { return a < 0 ? (T)(0 - (uint64_t)a) : a; }
 MLC_IDIV(int8_t) MLC_IDIV(int16_t) MLC_IDIV(int32_t) MLC_IDIV(int64_t)
+/* float -> int: C leaves NaN and out-of-range values undefined; these give the x86/NumPy
+   answer (the minimum integer), and narrow types wrap from int32 as NumPy does there. */
+static inline int32_t mlc_f2i_int32_t(double x) {
+  return (x > -2147483649.0 && x < 2147483648.0) ? (int32_t)x : INT32_MIN; }
+static inline int64_t mlc_f2i_int64_t(double x) {
+  return (x >= -9223372036854775808.0 && x < 9223372036854775808.0) ? (int64_t)x : INT64_MIN; }
+static inline int16_t mlc_f2i_int16_t(double x) { return (int16_t)mlc_f2i_int32_t(x); }
+static inline int8_t mlc_f2i_int8_t(double x) { return (int8_t)mlc_f2i_int32_t(x); }
 static inline double mlc_maxf(double a, double b) { return (a > b || a != a) ? a : b; }
 static inline double mlc_minf(double a, double b) { return (a < b || a != a) ? a : b; }
 static inline float mlc_maxf_f(float a, float b) { return (a > b || a != a) ? a : b; }
@@ -145,7 +153,7 @@ CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
     arith.CmpiOp: _cmpi, arith.CmpfOp: _cmpf,
     arith.SelectOp: lambda op, a: f"{a[0]} ? {a[1]} : {a[2]}",
     arith.NegfOp: lambda op, a: f"-{a[0]}",
-    arith.ExtFOp: _cast, arith.TruncFOp: _cast, arith.FPToSIOp: _cast, arith.SIToFPOp: _cast,
+    arith.ExtFOp: _cast, arith.TruncFOp: _cast, arith.FPToSIOp: _helper("f2i"), arith.SIToFPOp: _cast,
     arith.UIToFPOp: _cast, arith.ExtSIOp: _cast, arith.TruncIOp: _cast, arith.ExtUIOp: _cast,
     arith.IndexCastOp: _cast,
     math.ExpOp: _fcall("exp"), math.LogOp: _fcall("log"), math.Log1pOp: _fcall("log1p"),

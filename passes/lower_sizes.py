@@ -61,8 +61,8 @@ def check_sizes(L: FuncLowering, op: Operation, sizes: Sequence[SSAValue]) -> No
     """ValueError unless every size is >= 0 and the buffer stays below MAX_ELEMENTS
     (sizes read from buffer descriptors are known to be >= 0)."""
     dynamic = [s for s in sizes if not isinstance(s.owner, arith.ConstantOp)]
-    for s in dynamic:
-        if isinstance(s.owner, memref.DimOp):
+    for k, s in enumerate(dynamic):
+        if isinstance(s.owner, memref.DimOp) or s in dynamic[:k]:
             continue
         ok = L.emit(arith.CmpiOp(s, L.index(0), "sge"))
         L.check(ok, [s], f"{op.name}{where(op)}: negative dimensions are not allowed (got {{0}})")

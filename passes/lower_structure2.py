@@ -106,16 +106,16 @@ def lower_dyn_reshape(L: FuncLowering, op: mt.DynReshapeOp) -> SSAValue:
     shape = op.params()["shape"]
     sizes = result_sizes(L, op, shape, op.sizes)
     prefix = f"{op.name}{where(op)}"
-    minus = [L.emit(arith.CmpiOp(s, L.index(-1), "eq")) for s in sizes]
-    for s in sizes:
-        L.check(L.emit(arith.CmpiOp(s, L.index(-1), "sge")), [s],
-                f"{prefix}: negative dimensions are not allowed (got {{0}})")
+    dynamic = [k for k, s in enumerate(shape) if s == -1]
+    minus = {k: L.emit(arith.CmpiOp(sizes[k], L.index(-1), "eq")) for k in dynamic}
     count = L.index(0)
-    for m in minus:
-        count = L.emit(arith.AddiOp(count, select_index(L, m, L.index(1), L.index(0))))
+    for k in dynamic:
+        L.check(L.emit(arith.CmpiOp(sizes[k], L.index(-1), "sge")), [sizes[k]],
+                f"{prefix}: negative dimensions are not allowed (got {{0}})")
+        count = L.emit(arith.AddiOp(count, select_index(L, minus[k], L.index(1), L.index(0))))
     L.check(L.emit(arith.CmpiOp(count, L.index(1), "ule")), [],
             f"{prefix}: can only specify one unknown dimension (-1)")
-    given = [select_index(L, m, L.index(1), s) for m, s in zip(minus, sizes)]
+    given = [select_index(L, minus[k], L.index(1), s) if k in minus else s for k, s in enumerate(sizes)]
     known = checked_product(L, op, given)
     safe = L.emit(arith.MaxSIOp(known, L.index(1)))
     inferred = L.emit(arith.DivUIOp(total, safe))
@@ -125,7 +125,7 @@ def lower_dyn_reshape(L: FuncLowering, op: mt.DynReshapeOp) -> SSAValue:
     has_minus = L.emit(arith.CmpiOp(count, L.index(1), "eq"))
     L.check(L.emit(arith.SelectOp(has_minus, fits, exact)), [total],
             f"{prefix}: cannot reshape an array of size {{0}} into the requested shape")
-    sizes = [select_index(L, m, inferred, s) for m, s in zip(minus, sizes)]
+    sizes = [select_index(L, minus[k], inferred, s) if k in minus else s for k, s in enumerate(sizes)]
     t = op.result.type
     ty = loop.contiguous_type(t.element_type, t.get_shape())  # type: ignore[attr-defined]
     out = L.emit(loop.ReshapeOp.create(operands=[src, *sizes], result_types=[ty]))
@@ -140,7 +140,7 @@ def lower_specify_shape(L: FuncLowering, op: mt.SpecifyShapeOp) -> SSAValue:
         L.check_equal(want, got, f"{op.name}{where(op)}: {describe(op.input, 0)} has size {{1}} "
                       f"along axis {axis}, but size {{0}} was specified")
     shape = dt.shape_of(op.result.type)
-    if list(L.memref_type(x).get_shape()) == [d if d >= 0 else -1 for d in shape]:
+    if [d if d >= 0 else -1 for d in L.memref_type(x).get_shape()] == list(shape):
         return x
     zeros = [L.index(0)] * len(sizes)
     return slice_view(L, x, zeros, [L.sizes(x)[k] if d < 0 else L.index(d) for k, d in enumerate(shape)],

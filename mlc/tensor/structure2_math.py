@@ -137,6 +137,15 @@ def std(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False,
 
 
 def _tensordot_axes(a: Variable, b: Variable, axes: Any) -> tuple[list[int], list[int]]:
+    na, nb = _axis_lists(a, b, axes)
+    for i, j in zip(na, nb):
+        if a.type.dims[i] >= 0 and b.type.dims[j] >= 0 and a.type.dims[i] != b.type.dims[j]:
+            raise ValueError(f"tensordot: shape mismatch: axis {i} of a has size "
+                             f"{a.type.dims[i]}, axis {j} of b has size {b.type.dims[j]}" + at())
+    return na, nb
+
+
+def _axis_lists(a: Variable, b: Variable, axes: Any) -> tuple[list[int], list[int]]:
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
         if not 0 <= n <= builtins.min(a.ndim, b.ndim):
@@ -155,10 +164,6 @@ def _tensordot_axes(a: Variable, b: Variable, axes: Any) -> tuple[list[int], lis
     nb = [normalize_axes(int(i), b.ndim, "tensordot")[0] for i in xb]
     if len(set(na)) != len(na) or len(set(nb)) != len(nb):
         raise ValueError("tensordot: repeated axis" + at())
-    for i, j in zip(na, nb):
-        if a.type.dims[i] >= 0 and b.type.dims[j] >= 0 and a.type.dims[i] != b.type.dims[j]:
-            raise ValueError(f"tensordot: shape mismatch: axis {i} of a has size "
-                             f"{a.type.dims[i]}, axis {j} of b has size {b.type.dims[j]}" + at())
     return na, nb
 
 

@@ -53,7 +53,7 @@ def _replace(rewriter: PatternRewriter, op: Operation, new: list[Operation]) -> 
         return
     for o in new:
         o.location = op.location
-    rewriter.replace_op(op, new)
+    rewriter.replace(op, new)
 
 
 def _neg_softplus(x: SSAValue, negate_input: bool) -> list[Operation]:

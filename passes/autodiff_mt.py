@@ -17,65 +17,24 @@ import numpy as np
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node
+from mlc.passes.autodiff_math import MATH_NOT_DIFFERENTIABLE, MATH_PARTIAL, MATH_ZERO_GRADIENT_OPS
 from mlc.passes.autodiff_nnet import (NNET_DISCONNECTED_OPS, NNET_PARTIAL, NNET_PULLBACK,
                                       NNET_PUSHFORWARD, with_composites)
 
 Partial = Callable[[Builder, Node, int, Any], Any]
 
 
-# -- helpers ------------------------------------------------------------------------------
-def dtype(b: Builder, v: Any) -> str:
-    return dt.dtype_of(b.type_of(v))
-
-
-def shape(b: Builder, v: Any) -> tuple[int, ...]:
-    return dt.shape_of(b.type_of(v))
-
-
-def const(b: Builder, value: float, like: Any) -> Any:
-    """A literal with like's dtype and rank (all dims broadcastable)."""
-    return b.constant(np.full((1,) * len(shape(b, like)), value, dtype=dtype(b, like)))
-
-
-def mk(b: Builder, op: type, *inputs: Any, **params: Any) -> Any:
-    return b.make(op, list(inputs), **params)
-
-
-def cast(b: Builder, v: Any, to: str) -> Any:
-    return v if dtype(b, v) == to else mk(b, mt.CastOp, v, dtype=to)
-
-
-def expand(b: Builder, g: Any, axes: tuple[int, ...], rank: int) -> Any:
-    """Re-insert reduced `axes` as broadcastable dims (the inverse of a reduction)."""
-    if not axes:
-        return g
-    it = iter(range(rank - len(axes)))
-    return mk(b, mt.DimShuffleOp, g, pattern=tuple(-1 if a in axes else next(it) for a in range(rank)))
-
-
-def unbroadcast(b: Builder, g: Any, x: Any) -> Any:
-    """Sum g over the axes along which x was broadcast; give it x's dtype."""
-    xs, gs = shape(b, x), shape(b, g)
-    axes = tuple(a for a, (n, m) in enumerate(zip(xs, gs)) if n == 1 and m != 1)
-    if axes:
-        g = expand(b, mk(b, mt.SumOp, g, axes=axes), axes, len(xs))
-    return cast(b, g, dtype(b, x))
-
-
-def as_float(b: Builder, cond: Any, like: Any) -> Any:
-    return cast(b, cond, dtype(b, like))
-
-
-def count(b: Builder, x: Any, axes: tuple[int, ...], like: Any) -> Any:
-    """The number of elements reduced over `axes`, as a scalar of like's dtype and rank."""
-    shp = mk(b, mt.ShapeOp, x)
-    n: Any = None
-    for a in axes:
-        size = mk(b, mt.SubtensorOp, shp, starts=(a,), stops=(a + 1,), steps=(1,), squeeze=(0,))
-        n = size if n is None else mk(b, mt.MulOp, n, size)
-    n = cast(b, n if n is not None else b.constant(np.array(1, np.int64)), dtype(b, like))
-    rank = len(shape(b, like))
-    return mk(b, mt.DimShuffleOp, n, pattern=(-1,) * rank) if rank else n
+from mlc.passes.autodiff_helpers import (  # noqa: F401 (re-exported for rule modules)
+    as_float,
+    cast,
+    const,
+    count,
+    dtype,
+    expand,
+    mk,
+    shape,
+    unbroadcast,
+)
 
 
 # -- elementwise partials ------------------------------------------------------------
@@ -150,14 +109,17 @@ PARTIAL: dict[type, Partial] = {
     mt.SigmoidOp: _unary(lambda b, n, x: mk(b, mt.MulOp, n.outputs[0],
                                              mk(b, mt.SubOp, const(b, 1.0, n.outputs[0]), n.outputs[0]))),
     **NNET_PARTIAL,
+    **MATH_PARTIAL,
 }
 
 ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp, mt.GtOp,
-                     mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp)
+                     mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp) + MATH_ZERO_GRADIENT_OPS
 """Piecewise-constant ops: connected, with zero derivative (as in Theano)."""
 DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS
 """Ops through which no gradient flows at all (a wrt reached only through them is
 disconnected)."""
+NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE
+"""Ops with no rule on purpose: a gradient through them raises NotDifferentiableError."""
 
 
 def _elemwise_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:

@@ -6,7 +6,8 @@ set/inc ops a copy of x and a `loop.scatter` into it.
   ->
     %w = memref.alloc() : memref<i64>          the entry of i farthest out of range
     loop.reduce ins(%i) outs(%w) {axes = array<i64: 0>, init = 0 : i64} { ... }
-    loop.check %ok, %worst, %c0, %n {kind = "IndexError", message = "mt.advanced_subtensor (f.py:3): index {0} is out of bounds ..."}
+    loop.check %ok, %worst, %c0, %n {kind = "IndexError",
+               message = "mt.advanced_subtensor (f.py:3): index {0} is out of bounds ..."}
     %o = memref.alloc(%m, %k) : memref<?x?xf64>
     loop.gather ins(%x, %i) outs(%o) {axes = array<i64: 0>, bstart = 0 : i64} { loop.yield }
 
@@ -57,7 +58,8 @@ def _reduce_to_scalar(L: FuncLowering, m: SSAValue, body, init: int) -> SSAValue
     r = body(sb, *block.args)
     block.add_ops(sb.ops + [loop.YieldOp(r)])
     axes = list(range(len(L.memref_type(m).get_shape())))
-    L.emit(loop.ReduceOp([m], out, Region(block), {"axes": int_array(axes), "init": IntegerAttr(init, i64)}))
+    props = {"axes": int_array(axes), "init": IntegerAttr(init, i64)}
+    L.emit(loop.ReduceOp([m], out, Region(block), props))
     return scalar_index(L, out)
 
 
@@ -86,7 +88,8 @@ def _check_range(L: FuncLowering, op: mt.MtOp, m: SSAValue, n: SSAValue, axis: i
 
 
 def _count(sb: ScalarBuilder, acc: SSAValue, x: SSAValue) -> SSAValue:
-    return sb.add(arith.AddiOp(acc, sb.add(arith.SelectOp(x, sb.const(1, "int64"), sb.const(0, "int64")))))
+    one = sb.add(arith.SelectOp(x, sb.const(1, "int64"), sb.const(0, "int64")))
+    return sb.add(arith.AddiOp(acc, one))
 
 
 def _mask(L: FuncLowering, op: mt.MtOp, m: SSAValue, x_sizes: list[SSAValue], axis: int,
@@ -112,7 +115,8 @@ def _mask(L: FuncLowering, op: mt.MtOp, m: SSAValue, x_sizes: list[SSAValue], ax
         idx.axes.append(axis + d)
 
 
-def _b_sizes(L: FuncLowering, op: mt.MtOp, idx: Indices, nb: int) -> tuple[tuple[int, ...], list[SSAValue]]:
+def _b_sizes(L: FuncLowering, op: mt.MtOp, idx: Indices,
+             nb: int) -> tuple[tuple[int, ...], list[SSAValue]]:
     """The static shape and run-time sizes of B; index shapes must agree (IndexError)."""
     parts = [((1,) * (nb - len(s)) + s, [L.index(1)] * (nb - len(s)) + z) for s, z in idx.parts]
     shape = dt.broadcast_shapes(op.name, [s for s, _ in parts])
@@ -127,7 +131,8 @@ def _b_sizes(L: FuncLowering, op: mt.MtOp, idx: Indices, nb: int) -> tuple[tuple
     return shape, sizes
 
 
-def _broadcast_index(L: FuncLowering, m: SSAValue, shape: tuple[int, ...], sizes: list[SSAValue]) -> SSAValue:
+def _broadcast_index(L: FuncLowering, m: SSAValue, shape: tuple[int, ...],
+                     sizes: list[SSAValue]) -> SSAValue:
     pad = len(shape) - len(L.memref_type(m).get_shape())
     padded = [1] * pad + list(L.memref_type(m).get_shape())
     if pad:
@@ -190,7 +195,8 @@ def lower_advanced_write(L: FuncLowering, op: mt.AdvancedWriteOp) -> SSAValue:
     el = L.memref_type(x).element_type
     block = Block(arg_types=[el, el])
     sb = ScalarBuilder()
-    r = combine(isinstance(op, mt.AdvancedIncSubtensorOp), dt.dtype_of(op.result.type))(sb, list(block.args))
+    body = combine(isinstance(op, mt.AdvancedIncSubtensorOp), dt.dtype_of(op.result.type))
+    r = body(sb, list(block.args))
     block.add_ops(sb.ops + [loop.YieldOp(r)])
     L.emit(loop.ScatterOp([y, *idx.arrays], out, Region(block), _props(idx, bstart)))
     return out

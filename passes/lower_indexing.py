@@ -93,7 +93,8 @@ def basic_view(L: FuncLowering, op: mt.BasicIndexOp, x: SSAValue) -> View:
             continue
         begin, size, step = L.index(0), n, L.index(1)
         if axis < len(p["starts"]):
-            start, stop, step = (bound(axis, k, p[key][axis]) for k, key in enumerate(("starts", "stops", "steps")))
+            start, stop, step = (bound(axis, k, p[key][axis])
+                                 for k, key in enumerate(("starts", "stops", "steps")))
             if 3 * axis + 2 in values:
                 L.check(L.emit(arith.CmpiOp(step, L.index(0), "ne")), [],
                         f"{op.name}{where(op)}: slice step cannot be zero")

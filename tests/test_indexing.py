@@ -330,3 +330,17 @@ def test_dtypes_of_gathered_values():
         got = f(xv, np.array([2, -1]))
         same(got[0], xv[[2, -1]])
         same(got[1], xv[xv > 0] if dtype != "bool" else xv[xv])
+
+
+def test_arange_and_labels_pick_one_entry_per_row():
+    p, y = T.dmatrix("p"), T.lvector("y")
+    rows = T.arange(y.shape[0])
+    f = mlc.function([p, y], [-T.log(p)[rows, y], p[rows, y[::-1]], p[rows[:, None], y]])
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 5):
+        pv, yv = rng.random((n, 3)) + 0.1, rng.integers(0, 3, n)
+        want = [-np.log(pv)[np.arange(n), yv], pv[np.arange(n), yv[::-1]], pv[np.arange(n)[:, None], yv]]
+        for got, w in zip(f(pv, yv), want):
+            np.testing.assert_allclose(got, w)
+    with pytest.raises(IndexError, match="index 3 is out of bounds for axis 1 with size 3"):
+        f(np.ones((2, 3)), np.array([0, 3]))

@@ -20,7 +20,7 @@ checks every index array first with `loop.check`.
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import DenseArrayBase, IndexType, IntegerAttr, MemRefType
+from xdsl.dialects.builtin import DYNAMIC_INDEX, DenseArrayBase, IndexType, IntegerAttr, MemRefType
 from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, prop_def, result_def, traits_def
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
@@ -107,7 +107,8 @@ class NonzeroOp(KernelOp):
     def verify_(self) -> None:
         k = self.inputs[0].type.get_num_dims()  # type: ignore[attr-defined]
         out = self.output.type
-        if len(self.inputs) != 1 or out.get_num_dims() != 2 or out.get_shape()[1] not in (k, -1):  # type: ignore[attr-defined]
+        shape = out.get_shape()  # type: ignore[attr-defined]
+        if len(self.inputs) != 1 or len(shape) != 2 or shape[1] not in (k, DYNAMIC_INDEX):
             raise VerifyException("loop.nonzero: one input of rank k and an output of shape (N+1) x k")
 
 

@@ -208,7 +208,8 @@ class AdvancedIndexOp(MtOp):
     traits = traits_def(Pure())
 
     @classmethod
-    def layout(cls, in_types: Sequence[TensorType], params: dict[str, Any]) -> tuple[tuple[int, ...], int, int]:
+    def layout(cls, in_types: Sequence[TensorType],
+               params: dict[str, Any]) -> tuple[tuple[int, ...], int, int]:
         return advanced_layout(cls.name, dt.shape_of(in_types[0]), in_types[cls.N_DATA:],
                                params["axes"])
 

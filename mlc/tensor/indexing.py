@@ -82,7 +82,8 @@ def _write(sub: Any, y: Any, inc: bool, fn: str) -> Variable:
         raise type(e)(f"{fn}: {e}\n  at {describe(loc)}") from None
 
 
-def set_subtensor(x: Any, y: Any, inplace: bool = False, tolerate_inplace_aliasing: bool = False) -> Variable:
+def set_subtensor(x: Any, y: Any, inplace: bool = False,
+                  tolerate_inplace_aliasing: bool = False) -> Variable:
     """The tensor that `x` indexes, with `x[...] = y` (y broadcasts; for repeated
     advanced indices the last write wins). `x` must be an indexing result `t[idx]`."""
     return _write(x, y, False, "T.set_subtensor")
@@ -92,4 +93,5 @@ def inc_subtensor(x: Any, y: Any, inplace: bool = False, set_instead_of_inc: boo
                   tolerate_inplace_aliasing: bool = False) -> Variable:
     """The tensor that `x` indexes, with `x[...] += y` (y broadcasts; repeated advanced
     indices accumulate, like `np.add.at`). `x` must be an indexing result `t[idx]`."""
-    return _write(x, y, not set_instead_of_inc, "T.set_subtensor" if set_instead_of_inc else "T.inc_subtensor")
+    fn = "T.set_subtensor" if set_instead_of_inc else "T.inc_subtensor"
+    return _write(x, y, not set_instead_of_inc, fn)

@@ -131,7 +131,8 @@ def _static_index(i: int, axis: int, size: int) -> int:
     return i
 
 
-def _slice_bounds(e: slice, axis: int, operands: list[Variable], dynamic: list[int]) -> tuple[int, int, int]:
+def _slice_bounds(e: slice, axis: int, operands: list[Variable],
+                  dynamic: list[int]) -> tuple[int, int, int]:
     step_known = not isinstance(e.step, Variable)
     step = 1 if e.step is None else _clamp(e.step, -mt.NONE_HI, mt.NONE_HI) if step_known else 0
     if step_known and step == 0:
@@ -209,7 +210,8 @@ def insert_newaxes(x: Variable, entries: list[Any], loc: Any) -> tuple[Variable,
     return y, [FULL if e is None else e for e in entries], kept
 
 
-def split_advanced(x: Variable, entries: list[Any], loc: Any) -> tuple[list[Any], list[Variable], tuple[int, ...]]:
+def split_advanced(x: Variable, entries: list[Any],
+                   loc: Any) -> tuple[list[Any], list[Variable], tuple[int, ...]]:
     """(one slice per axis for the basic part, index arrays, their axes) of an index
     with advanced entries and no None; scalar indices become 0-d index arrays."""
     slices: list[Any] = []

@@ -42,7 +42,8 @@ def load_state(L: FuncLowering, op: mt.RandomOp) -> State:
     s = L.buf[op.operands[0]]
     L.check_equal(L.index(mt.STATE_SIZE), L.sizes(s)[0],
                   f"{op.name}{where(op)}: the random state must have {{0}} entries, got {{1}}")
-    return tuple(L.emit(memref.LoadOp.get(s, [L.index(k)])) for k in range(3))  # type: ignore[return-value]
+    key, counter, stream = (L.emit(memref.LoadOp.get(s, [L.index(k)])) for k in range(3))
+    return key, counter, stream
 
 
 def scalar_i64(L: FuncLowering, m: SSAValue) -> SSAValue:
@@ -158,6 +159,24 @@ CHECKS: dict[type, list[tuple[tuple[int, ...], Callable[..., np.ndarray], Pred, 
 """Per sampler: (parameter positions, NumPy test for constants, scalar test, message)."""
 
 
+def _failures(L: FuncLowering, op: mt.RandomOp, which: tuple[int, ...], valid: Pred,
+              conv: Sequence[str], ins: list[SSAValue], sizes: list[SSAValue]) -> SSAValue:
+    """How many elements fail `valid` (an index value). One parameter is tested where it
+    is stored; several get a verdict buffer over the broadcast index space first."""
+    src = [dt.dtype_of(op.operands[1 + i].type) for i in which]
+
+    def test(sb: ScalarBuilder, a: list[SSAValue]) -> SSAValue:
+        return valid(sb, [sb.convert(x, s, d) for x, s, d in zip(a, src, conv)])
+
+    if len(which) == 1:
+        m, verdict = L.buf[op.operands[1 + which[0]]], test
+    else:
+        m = L.alloc(dt.elem_type("bool"), dt.shape_of(op.results[0].type), sizes)
+        elemwise_kernel(L, [ins[i] for i in which], m, src, test)
+        verdict = lambda sb, a: a[0]  # noqa: E731
+    return count_where(L, m, lambda sb, x: sb.add(arith.XOrIOp(verdict(sb, [x]), sb.const(1, "bool"))))
+
+
 def check_params(L: FuncLowering, op: mt.RandomOp, ins: list[SSAValue], sizes: list[SSAValue],
                  dtypes: Sequence[str]) -> None:
     """ValueError when some element's parameters fail a test of `CHECKS`; constant
@@ -168,17 +187,7 @@ def check_params(L: FuncLowering, op: mt.RandomOp, ins: list[SSAValue], sizes: l
         if all(isinstance(v.owner, mt.ConstantOp) for v in operands) and np.all(static(*(
                 v.owner.array().astype(d) for v, d in zip(operands, conv)))):  # type: ignore[union-attr]
             continue
-        src = [dt.dtype_of(v.type) for v in operands]
-
-        def test(sb: ScalarBuilder, a: list[SSAValue], src=src, conv=conv, valid=valid) -> SSAValue:
-            return valid(sb, [sb.convert(x, s, d) for x, s, d in zip(a, src, conv)])
-        if len(which) == 1:
-            m, pred = L.buf[operands[0]], test
-        else:  # a verdict per element of the broadcast index space
-            m = L.alloc(dt.elem_type("bool"), dt.shape_of(op.results[0].type), sizes)
-            elemwise_kernel(L, [ins[i] for i in which], m, src, test)
-            pred = lambda sb, a: a[0]  # noqa: E731
-        bad = count_where(L, m, lambda sb, x, pred=pred: sb.add(arith.XOrIOp(pred(sb, [x]), sb.const(1, "bool"))))
+        bad = _failures(L, op, which, valid, conv, ins, sizes)
         L.check(L.emit(arith.CmpiOp(bad, L.index(0), "eq")), [bad],
                 f"{op.name}{where(op)}: {message} ({{0}} entries fail)")
 
@@ -224,7 +233,8 @@ def lower_sampler(L: FuncLowering, op: mt.RandomOp) -> SSAValue:
     ins = broadcast_params(L, op, params, sizes)
     check_params(L, op, ins, sizes, dtypes)
     src = [dt.dtype_of(v.type) for v in params]
-    out = L.alloc(op.results[0].type.element_type, dt.shape_of(op.results[0].type), sizes)  # type: ignore[attr-defined]
+    result = op.results[0].type
+    out = L.alloc(result.element_type, dt.shape_of(result), sizes)  # type: ignore[attr-defined]
 
     def body(sb: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
         vals = [sb.convert(a, s, d) for a, s, d in zip(args, src, dtypes)]

@@ -97,7 +97,8 @@ def _gather(L: FuncLowering, op: mt.ChoiceOp, sizes: list[SSAValue], index_of: I
     a_operand = op.operands[1]
     a = L.buf[a_operand]
     rest = L.sizes(a)[1:]
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), sizes + rest)  # type: ignore[attr-defined]
+    result = op.result.type
+    out = L.alloc(result.element_type, dt.shape_of(result), sizes + rest)  # type: ignore[attr-defined]
     rank = len(sizes)
 
     def body(sb: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
@@ -150,7 +151,8 @@ def _check_probabilities(L: FuncLowering, op: mt.RandomWeightedChoiceOp, w: SSAV
     L.check(L.emit(arith.CmpfOp(error, tol, "ole")), [],
             f"{name}: probabilities do not sum to 1 (within {atol:.3g})")
     if not replace:
-        positive = count_where(L, w, lambda sb, x: sb.add(arith.CmpfOp(x, sb.const(0.0, "float64"), "ogt")))
+        positive = count_where(L, w, lambda sb, x: sb.add(
+            arith.CmpfOp(x, sb.const(0.0, "float64"), "ogt")))
         L.check(L.emit(arith.CmpiOp(k, positive, "sle")), [k, positive],
                 f"{name}: cannot take {{0}} samples without replacement when only {{1}} "
                 "probabilities are non-zero")

@@ -116,6 +116,8 @@ def test_symbolic_size_and_broadcast_parameters():
     none = mlc.function([low], srng.normal(avg=low, std=0.0))  # size None: low's shape
     np.testing.assert_array_equal(none(lo), lo)
     assert srng.uniform(size=(2, 3)).ndim == 2 and srng.uniform().ndim == 0
+    assert srng.uniform(size=np.array([2, 3])).type.dims == (2, 3)
+    assert srng.uniform(size=T.constant(np.array([4]))).type.dims == (4,)
 
 
 def test_reproducible_in_another_process(tmp_path):

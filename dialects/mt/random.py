@@ -88,8 +88,8 @@ class RandomOp(MtOp):
         for what, kind, t in zip(cls.PARAMS, cls.PARAM_KINDS, params):
             d = dt.dtype_of(t)
             if (kind == "float" and d == "bool") or (kind == "int" and not dt.is_int(d)):
-                raise MtTypeError(f"{cls.name}: {what} must be {'numeric' if kind == 'float' else 'an integer'}"
-                                  f" tensor, got dtype {d}")
+                want = "a numeric" if kind == "float" else "an integer"
+                raise MtTypeError(f"{cls.name}: {what} must be {want} tensor, got dtype {d}")
 
     @classmethod
     def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:

@@ -70,6 +70,8 @@ def _parse_size(size: Any, fn: str) -> Shape:
                             "x.shape); pass a tuple of 0-d variables instead" + at())
         else:
             size = tuple(size[i] for i in range(size.type.dims[0]))
+    if isinstance(size, np.ndarray):
+        size = size.tolist()
     if not isinstance(size, (tuple, list)):
         size = (size,)
     entries = [_size_entry(s, fn) for s in size]
@@ -192,15 +194,15 @@ class RandomStream:
     def binomial(self, size: Any = None, n: Any = 1, p: Any = 0.5, ndim: Optional[int] = None,
                  dtype: Any = "int64") -> Variable:
         """Successes in n trials of probability p (dtype may be a float: dropout masks)."""
-        return self._elementwise(mt.RandomBinomialOp, "binomial", size,
-                                 [_param(n, "int64", "binomial: n"), _param(p, "float64")], ndim, dt.check_dtype(dtype))
+        params = [_param(n, "int64", "binomial: n"), _param(p, "float64")]
+        return self._elementwise(mt.RandomBinomialOp, "binomial", size, params, ndim, dt.check_dtype(dtype))
 
     def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = "int64") -> Variable:
         """Integers in [low, high), or [0, low) without `high` (NumPy's randint)."""
         if high is None:
             low, high = 0, low
-        return self._elementwise(mt.RandomIntegersOp, "randint", size,
-                                 [_param(low, "int64", "randint: low"), _param(high, "int64", "randint: high")], None, dt.check_dtype(dtype))
+        params = [_param(low, "int64", "randint: low"), _param(high, "int64", "randint: high")]
+        return self._elementwise(mt.RandomIntegersOp, "randint", size, params, None, dt.check_dtype(dtype))
 
     def integers(self, low: Any, high: Any = None, size: Any = None, dtype: Any = "int64",
                  endpoint: bool = False) -> Variable:
@@ -213,9 +215,10 @@ class RandomStream:
                         dtype: Any = "int64") -> Variable:
         """Theano's random_integers: integers in [low, high], both ends included."""
         high = _plus_one(high)
-        return self._elementwise(mt.RandomIntegersOp, "random_integers", size,
-                                 [_param(low, "int64", "random_integers: low"),
-                                  _param(high, "int64", "random_integers: high")], ndim, dt.check_dtype(dtype))
+        params = [_param(low, "int64", "random_integers: low"),
+                  _param(high, "int64", "random_integers: high")]
+        return self._elementwise(mt.RandomIntegersOp, "random_integers", size, params, ndim,
+                                 dt.check_dtype(dtype))
 
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None,
                ndim: Optional[int] = None, dtype: Any = None) -> Variable:

@@ -6,7 +6,8 @@ into `LOWERINGS`):
   every non-NaN, so the first NaN wins, as in NumPy);
 - `mt.cumsum`/`mt.cumprod` -> `loop.accumulate` with the add/mul scalar rule;
 - `mt.sort`/`mt.argsort` -> `loop.sort` over a contiguous copy when needed;
-- `mt.batched_dot` -> `loop.batch_matmul` (operands converted to the result dtype).
+- `mt.batched_dot` -> `loop.batch_matmul` (operands converted to the result dtype);
+- `mt.nonzero` -> a count (`loop.reduce`), then `loop.nonzero` into a buffer of that size.
 
     %i = mt.argmax %x {axes = array<i64: 0>}
   ->
@@ -16,8 +17,8 @@ into `LOWERINGS`):
 
 from __future__ import annotations
 
-from xdsl.dialects import arith
-from xdsl.dialects.builtin import IntegerAttr, i64
+from xdsl.dialects import arith, memref
+from xdsl.dialects.builtin import IndexType, IntegerAttr, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from mlc.dialects import dtypes as dt
@@ -113,8 +114,43 @@ def lower_batched_dot(L: FuncLowering, op: mt.BatchedDotOp) -> SSAValue:
     return out
 
 
+def _count_nonzero(L: FuncLowering, x: SSAValue, dtype: str) -> SSAValue:
+    """The number of nonzero elements of x, as an index (one `loop.reduce`)."""
+    count = L.alloc(i64, (), [])
+    block = Block(arg_types=[i64, L.memref_type(x).element_type])
+    sb = ScalarBuilder()
+    hit = sb.convert(block.args[1], dtype, "bool")
+    one = sb.add(arith.SelectOp(hit, sb.const(1, "int64"), sb.const(0, "int64")))
+    total = sb.add(arith.AddiOp(block.args[0], one))
+    block.add_ops(sb.ops + [loop.YieldOp(total)])
+    axes = int_array(range(L.memref_type(x).get_num_dims()))
+    L.emit(loop.ReduceOp([x], count, Region(block), {"axes": axes, "init": IntegerAttr(0, i64)}))
+    return L.emit(arith.IndexCastOp(L.emit(memref.LoadOp.get(count, [])), IndexType()))
+
+
+def lower_nonzero(L: FuncLowering, op: mt.NonzeroOp) -> SSAValue:
+    """Count the nonzeros, write their positions as the rows of an (N + 1) x k buffer
+    (`loop.nonzero`; row N is its scratch row) and view the first N rows transposed."""
+    x = L.buf[op.input]
+    rank, dtype = len(L.sizes(x)), dt.dtype_of(op.input.type)
+    n = _count_nonzero(L, x, dtype)
+    rows = L.emit(arith.AddiOp(n, L.index(1)))
+    buf = L.alloc(i64, (-1, rank), [rows, L.index(rank)])
+    body = Block(arg_types=[L.memref_type(x).element_type])
+    sb = ScalarBuilder()
+    hit = sb.convert(body.args[0], dtype, "bool")
+    body.add_ops(sb.ops + [loop.YieldOp(hit)])
+    L.emit(loop.NonzeroOp([x], buf, Region(body)))
+    view = L.emit(loop.SliceOp.create(
+        operands=[buf, L.index(0), L.index(0), L.index(rank), n, L.index(1), L.index(1)],
+        result_types=[loop.strided_type(i64, (rank, -1))], properties={"keep": int_array([1, 0])}))
+    L.set_sizes(view, [L.index(rank), n])
+    return view
+
+
 SORTSCAN_LOWERINGS = {
     mt.ArgMaxOp: lower_arg_reduce, mt.ArgMinOp: lower_arg_reduce,
     mt.CumsumOp: lower_accumulate, mt.CumprodOp: lower_accumulate,
     mt.SortOp: lower_sort, mt.ArgSortOp: lower_sort, mt.BatchedDotOp: lower_batched_dot,
+    mt.NonzeroOp: lower_nonzero,
 }

@@ -124,5 +124,6 @@ STRUCTURE2_REFERENCE: dict[type, Callable[..., np.ndarray]] = {
     mt.SortOp: lambda x, axis: np.sort(x, axis=axis, kind="stable"),
     mt.ArgSortOp: lambda x, axis: np.argsort(x, axis=axis, kind="stable").astype(np.int64),
     mt.BatchedDotOp: _batched_dot,
+    mt.NonzeroOp: lambda x: np.array(np.nonzero(x), dtype=np.int64).reshape(x.ndim, -1),
     mt.AnyOp: _logical(np.any), mt.AllOp: _logical(np.all),
 }

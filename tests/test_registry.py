@@ -218,6 +218,7 @@ for _op in (mt.ArgMaxOp, mt.ArgMinOp):
                     for axes in ((), (1,), (0, 2))]
 for _op in (mt.CumsumOp, mt.CumprodOp, mt.SortOp, mt.ArgSortOp):
     SAMPLES[_op] = [([_arr(d, (3, 4))], {"axis": a}) for d in ("float32", "int8", "bool") for a in (0, 1)]
+SAMPLES[mt.NonzeroOp] = [([_arr(d, (3, 4))], {}) for d in ("float64", "int8", "bool")]
 SAMPLES[mt.BatchedDotOp] = [([_arr(a, sa), _arr(b, sb)], {})
                             for sa, sb in (((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4)), ((2, 4), (2, 4, 3)),
                                            ((2, 4), (2, 4)))

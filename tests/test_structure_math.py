@@ -1,6 +1,6 @@
 """Index-valued reductions, scans, sorting, statistics and products of issue 3 through
 `mlc.function`, against NumPy: argmax/argmin (NaN: the first NaN wins), any/all,
-cumsum/cumprod, sort/argsort (stable, NaNs last), var/std, tensordot, outer,
+nonzero/flatnonzero/nonzero_values, cumsum/cumprod, sort/argsort (stable, NaNs last), var/std, tensordot, outer,
 batched_dot.
 
 One compiled function per test (dynamic shapes), called on random shapes with size-0
@@ -113,6 +113,28 @@ def test_any_all():
         same(got[3], np.all(a))
         same(got[4], np.any(b))
         same(got[5], np.all(b))
+
+# ------------------------------------------------------------------------- nonzero
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+def test_nonzero_flatnonzero_and_values(dtype):
+    x = T.tensor3(dtype=dtype)
+    m = T.nonzero(x, return_matrix=True)
+    assert m.type.dims == (3, -1) and m.dtype == "int64"
+    f = mlc.function([x], [m, *x.nonzero(), T.flatnonzero(x), T.nonzero_values(x)])
+    for s in shapes(3):
+        a = rand(s, dtype, -1, 2)[:, ::-1]
+        if dtype == "float32" and a.size:
+            a.flat[0] = np.nan
+        got = f(a)
+        same(got[0], np.array(np.nonzero(a), dtype=np.int64).reshape(3, -1))
+        for g, w in zip(got[1:4], np.nonzero(a)):
+            same(g, w.astype(np.int64))
+        same(got[4], np.flatnonzero(a).astype(np.int64))
+        same(got[5], a.ravel()[np.flatnonzero(a)])
+    with pytest.raises(ValueError, match="nonzero"):
+        T.nonzero(T.dscalar())
 
 # -------------------------------------------------------------------- cumsum, cumprod
 

@@ -1,6 +1,6 @@
 """Order-dependent `mt` ops along axes: index-valued reductions (`mt.argmax`,
-`mt.argmin`), running scans (`mt.cumsum`, `mt.cumprod`) and sorting (`mt.sort`,
-`mt.argsort`). Indices are int64; NaN is treated as NumPy does (the first NaN is the
+`mt.argmin`), running scans (`mt.cumsum`, `mt.cumprod`), sorting (`mt.sort`,
+`mt.argsort`) and the C-order positions of nonzero elements (`mt.nonzero`). Indices are int64; NaN is treated as NumPy does (the first NaN is the
 argmax/argmin, NaNs sort last).
 
     %i = mt.argmax %x {axes = array<i64: 1>} : tensor<?x?xf64> -> tensor<?xi64>
@@ -116,4 +116,22 @@ class ArgSortOp(AxisOp):
     DTYPE_RULE = staticmethod(_int64)
 
 
-SORTSCAN_OPS = (ArgMaxOp, ArgMinOp, CumsumOp, CumprodOp, SortOp, ArgSortOp)
+@irdl_op_definition
+class NonzeroOp(_UnaryOp):
+    """`mt.nonzero %x`: the positions of the nonzero elements of x (NaN counts as nonzero)
+    in C order, as an int64 matrix with one row per axis of x (Theano's Nonzero).
+
+        %p = mt.nonzero %x : tensor<?x?xf64> -> tensor<2x?xi64>
+    """
+
+    name = "mt.nonzero"
+
+    @classmethod
+    def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
+        rank = len(dt.shape_of(in_types[0]))
+        if rank == 0:
+            raise MtTypeError("mt.nonzero: the input must have at least one dimension")
+        return [dt.tensor_type("int64", (rank, dt.DYN))]
+
+
+SORTSCAN_OPS = (ArgMaxOp, ArgMinOp, CumsumOp, CumprodOp, SortOp, ArgSortOp, NonzeroOp)

@@ -1,11 +1,12 @@
 """Index-valued reductions, scans, sorting, statistics and products: `T.argmax`,
 `T.argmin`, `T.max_and_argmax`, `T.any`, `T.all`, `T.cumsum`, `T.cumprod`, `T.sort`,
-`T.argsort`, `T.var`, `T.std`, `T.tensordot`, `T.outer`, `T.batched_dot`.
+`T.argsort`, `T.nonzero`, `T.flatnonzero`, `T.nonzero_values`, `T.var`, `T.std`,
+`T.tensordot`, `T.outer`, `T.batched_dot`.
 
-argmax/argmin, cumsum/cumprod, sort/argsort, any/all and batched_dot are `mt` ops with
-their own kernels (dialects/mt/sortscan.py); var/std, tensordot and outer are built
-here from existing ops (mean, sum, dimshuffle, reshape, dot), which compute the same
-values with the same kernels.
+argmax/argmin, cumsum/cumprod, sort/argsort, nonzero, any/all and batched_dot are `mt`
+ops with their own kernels (dialects/mt/sortscan.py, reduce.py, linalg.py); var/std,
+tensordot and outer are built here from existing ops (mean, sum, dimshuffle, reshape,
+dot), which compute the same values with the same kernels.
 """
 
 from __future__ import annotations
@@ -199,7 +200,28 @@ def batched_dot(a: Any, b: Any) -> Variable:
     return apply(mt.BatchedDotOp, [a, b], "batched_dot")
 
 
+def nonzero(a: Any, return_matrix: bool = False) -> Any:
+    """The positions of the nonzero elements of a, in C order: a tuple of one int64
+    vector per axis (NumPy), or with `return_matrix` one (ndim, N) matrix (Theano)."""
+    a = as_tensor_variable(a)
+    if a.ndim == 0:
+        raise ValueError("nonzero: the input must have at least one dimension" + at())
+    m = apply(mt.NonzeroOp, [a], "nonzero")
+    return m if return_matrix else tuple(m[i] for i in range(a.ndim))
+
+
+def flatnonzero(a: Any) -> Variable:
+    """The positions of the nonzero elements of the flattened a."""
+    return nonzero(flatten(a), return_matrix=True)[0]
+
+
+def nonzero_values(a: Any) -> Variable:
+    """The nonzero elements of the flattened a, in order."""
+    flat = flatten(a)
+    return flat[nonzero(flat, return_matrix=True)[0]]
+
+
 __all__ = [
-    "argmax", "argmin", "max_and_argmax", "any", "all", "cumsum", "cumprod", "sort", "argsort",
+    "nonzero", "flatnonzero", "nonzero_values", "argmax", "argmin", "max_and_argmax", "any", "all", "cumsum", "cumprod", "sort", "argsort",
     "var", "std", "tensordot", "outer", "batched_dot",
 ]

@@ -281,6 +281,9 @@ class Variable:
     def argsort(self, axis: Optional[int] = -1, kind: str = "quicksort", order: Any = None) -> "Variable":
         return _structure2_math.argsort(self, axis, kind, order)
 
+    def nonzero(self, return_matrix: bool = False) -> Any:
+        return _structure2_math.nonzero(self, return_matrix)
+
     def eval(self, inputs_to_values: Optional[dict] = None, **kwargs: Any) -> np.ndarray:
         """The value of this variable for `{input: value}` (Theano's `x.eval()`): it is
         compiled with `mlc.function(list(inputs_to_values), self, **kwargs)`, which the

@@ -213,12 +213,15 @@ def test_split():
     where = line() + 1
     parts = T.split(x, sizes, 3, axis=1)
     fixed = T.split(x, [1, 0, 2], 3)
-    f = mlc.function([x, sizes], parts + fixed)
+    mixed = T.split(x, [1, x.shape[0] - 1], 2)
+    f = mlc.function([x, sizes], parts + fixed + mixed)
     a = rand((3, 5))
     got = f(a, np.array([2, 0, 3]))
     for g, w in zip(got[:3], np.split(a, [2, 2], axis=1)):
         same(g, w)
-    for g, w in zip(got[3:], np.split(a, [1, 1], axis=0)):
+    for g, w in zip(got[3:6], np.split(a, [1, 1], axis=0)):
+        same(g, w)
+    for g, w in zip(got[6:], np.split(a, [1], axis=0)):
         same(g, w)
     with raises_at(ValueError, where, "mt.split", "sum to 4, but the axis has size 5"):
         f(a, np.array([2, 1, 1]))

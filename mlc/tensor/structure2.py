@@ -211,6 +211,11 @@ def as_size_int(v: Any, fn: str) -> int:
     return int(v)
 
 
+def as_size_entry(e: Any) -> Variable:
+    """A split size as an integer tensor (symbolic entries stay as they are)."""
+    return e if isinstance(e, Variable) else constant(np.int64(e))
+
+
 def concatenate(tensor_list: Sequence[Any], axis: int = 0) -> Variable:
     """Join tensors of equal rank along an existing axis (dtype: their promotion)."""
     if isinstance(tensor_list, Variable) or not isinstance(tensor_list, (list, tuple)) or not tensor_list:
@@ -252,6 +257,10 @@ def split(x: Any, splits_size: Any, n_splits: int, axis: int = 0) -> list[Variab
     ax = normalize_axes(as_size_int(axis, "split"), x.ndim, "split")[0]
     if n < 1:
         raise ValueError(f"split: n_splits must be positive, got {n}" + at())
+    if isinstance(splits_size, (list, tuple)) and any(isinstance(e, Variable) for e in splits_size):
+        if len(splits_size) != n:
+            raise ValueError(f"split: expected {n} split sizes, got {len(splits_size)}" + at())
+        splits_size = stack([cast(as_size_entry(e), "int64") for e in splits_size])
     if not isinstance(splits_size, Variable):
         sizes = np.asarray(splits_size)
         if sizes.ndim != 1 or sizes.dtype.kind not in "iu" or len(sizes) != n:

@@ -29,7 +29,7 @@ from xdsl.ir import Block, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
-from mlc.passes.lower_sizes import MAX_ELEMENTS, check_sizes
+from mlc.passes.lower_sizes import MAX_ELEMENTS, alloc_result, check_sizes
 from mlc.passes.lower_structure2 import copy_into, slice_view
 from mlc.passes.lowering_context import FuncLowering, elemwise_kernel, where
 from mlc.passes.reduce_rules import scalar_attr
@@ -86,7 +86,7 @@ def lower_arange(L: FuncLowering, op: mt.ArangeOp) -> SSAValue:
         nonzero = L.emit(arith.CmpiOp(step, L.emit(arith.ConstantOp(IntegerAttr(0, i64))), "ne"))
     L.check(nonzero, [], f"{op.name}{where(op)}: step cannot be zero")
     length = (_float_length if dt.is_float(dtype) else _int_length)(L, op, start, stop, step)
-    out = L.alloc(op.result.type.element_type, (-1,), [length])  # type: ignore[attr-defined]
+    out = alloc_result(L, op, [length])
     fill = _float_fill(L, start, step, dtype) if dt.is_float(dtype) else _int_fill(start, step, dtype)
     elemwise_kernel(L, [], out, [], fill)
     return out
@@ -154,7 +154,7 @@ def lower_repeat(L: FuncLowering, op: mt.RepeatOp) -> SSAValue:
     total = scf_loop(L, sizes[axis], [zero], add_count)[0]
     out_sizes = [total if k == axis else s for k, s in enumerate(sizes)]
     check_sizes(L, op, out_sizes)
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), out_sizes)  # type: ignore[attr-defined]
+    out = alloc_result(L, op, out_sizes)
     one_shape = [1 if k == axis else -1 for k in range(len(sizes))]
     dtype = dt.dtype_of(op.result.type)
 

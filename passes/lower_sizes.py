@@ -19,6 +19,7 @@ from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import IndexType
 from xdsl.ir import Operation, SSAValue
 
+from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.structure2 import SIZE_TYPE
 from mlc.passes.lowering_context import FuncLowering, where
@@ -81,6 +82,12 @@ def checked_product(L: FuncLowering, op: Operation, sizes: Sequence[SSAValue]) -
         L.check(ok, [], f"{op.name}{where(op)}: array is too big (more than 2**60 elements)")
         bound = L.emit(arith.MuliOp(bound, factor))
     return L.product(sizes)
+
+
+def alloc_result(L: FuncLowering, op: Operation, sizes: Sequence[SSAValue]) -> SSAValue:
+    """A fresh buffer typed like op's (single) result, with the given sizes."""
+    t = op.results[0].type
+    return L.alloc(t.element_type, dt.shape_of(t), sizes)  # type: ignore[attr-defined, arg-type]
 
 
 def select_index(L: FuncLowering, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:

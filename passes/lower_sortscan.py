@@ -24,6 +24,7 @@ from xdsl.ir import Block, Region, SSAValue
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
+from mlc.passes.lower_sizes import alloc_result
 from mlc.passes.lowering_context import FuncLowering, copy_to_fresh, where
 from mlc.passes.reduce_rules import IDENTITY, scalar_attr
 from mlc.passes.scalar_rules import SCALAR_RULES, ScalarBuilder
@@ -56,7 +57,7 @@ def lower_arg_reduce(L: FuncLowering, op: mt.ArgReduceOp) -> SSAValue:
     take = _beats(sb, block.args[1], block.args[0], dtype, high)
     block.add_ops(sb.ops + [loop.YieldOp(take)])
     kept = [s for i, s in enumerate(sizes) if i not in axes]
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), kept)  # type: ignore[attr-defined]
+    out = alloc_result(L, op, kept)
     start = IDENTITY[mt.MaxOp if high else mt.MinOp](dtype)
     L.emit(loop.ArgReduceOp([x], out, Region(block),
                             {"axes": int_array(axes), "init": scalar_attr(start, dtype)}))
@@ -73,7 +74,7 @@ def lower_accumulate(L: FuncLowering, op: mt.AxisOp) -> SSAValue:
     combine = mt.AddOp if isinstance(op, mt.CumsumOp) else mt.MulOp
     r = SCALAR_RULES[combine](sb, [acc, sb.convert(v, src, out_dtype)], out_dtype)
     block.add_ops(sb.ops + [loop.YieldOp(r)])
-    out = L.alloc(out_el, dt.shape_of(op.result.type), L.sizes(x))
+    out = alloc_result(L, op, L.sizes(x))
     init = scalar_attr(0 if combine is mt.AddOp else 1, out_dtype)
     L.emit(loop.AccumulateOp([x], out, Region(block),
                              {"axis": IntegerAttr(op.params()["axis"], i64), "init": init}))
@@ -84,7 +85,7 @@ def lower_sort(L: FuncLowering, op: mt.AxisOp) -> SSAValue:
     x = L.buf[op.input]
     if not loop.is_contiguous(L.memref_type(x)):
         x = copy_to_fresh(L, x)
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), L.sizes(x))  # type: ignore[attr-defined]
+    out = alloc_result(L, op, L.sizes(x))
     L.emit(loop.SortOp.create(operands=[x, out], properties={
         "axis": IntegerAttr(op.params()["axis"], i64),
         "arg": IntegerAttr.from_bool(isinstance(op, mt.ArgSortOp))}))
@@ -103,7 +104,7 @@ def lower_batched_dot(L: FuncLowering, op: mt.BatchedDotOp) -> SSAValue:
     L.check_equal(a[0], b[0], f"{prefix}: the batch sizes differ: {{0}} and {{1}}")
     L.check_equal(a[-1], b[1], f"{prefix}: shapes are not aligned: the contraction sizes "
                   "are {0} and {1}")
-    out = L.alloc(el, dt.shape_of(op.result.type), [a[0]] + a[1:-1] + b[2:])
+    out = alloc_result(L, op, [a[0]] + a[1:-1] + b[2:])
     block = Block(arg_types=[el, el, el])
     sb = ScalarBuilder()
     acc, p, q = block.args

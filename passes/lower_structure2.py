@@ -25,7 +25,7 @@ from xdsl.ir import Operation, SSAValue
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
-from mlc.passes.lower_sizes import check_sizes, checked_product, select_index, size_index
+from mlc.passes.lower_sizes import alloc_result, check_sizes, checked_product, select_index, size_index
 from mlc.passes.lowering_context import FuncLowering, copy_to_fresh, describe, elemwise_kernel, where
 from mlc.passes.scalar_rules import ScalarBuilder
 
@@ -87,7 +87,7 @@ def lower_alloc(L: FuncLowering, op: mt.AllocOp) -> SSAValue:
     sizes = result_sizes(L, op, shape, op.sizes)
     check_sizes(L, op, sizes)
     dtype = dt.dtype_of(op.result.type)
-    out = L.alloc(op.result.type.element_type, shape, sizes)  # type: ignore[attr-defined]
+    out = alloc_result(L, op, sizes)
     lit = op.value.owner
     if isinstance(lit, mt.ConstantOp) and lit.array().size == 1:
         scalar = lit.array().reshape(()).item()
@@ -161,7 +161,7 @@ def lower_join(L: FuncLowering, op: mt.JoinOp) -> SSAValue:
     for m in ins:
         total = L.emit(arith.AddiOp(total, L.sizes(m)[axis]))
     sizes[axis] = total if shape[axis] < 0 else L.index(shape[axis])
-    out = L.alloc(op.result.type.element_type, shape, sizes)  # type: ignore[attr-defined]
+    out = alloc_result(L, op, sizes)
     out_dtype, offset = dt.dtype_of(op.result.type), L.index(0)
     for v, m in zip(op.tensors, ins):
         n = L.sizes(m)[axis]
@@ -204,7 +204,7 @@ def lower_eye(L: FuncLowering, op: mt.EyeOp) -> SSAValue:
     p = op.params()
     sizes = result_sizes(L, op, p["shape"], op.sizes)
     check_sizes(L, op, sizes)
-    out = L.alloc(op.result.type.element_type, p["shape"], sizes)  # type: ignore[attr-defined]
+    out = alloc_result(L, op, sizes)
     dtype, k = p["dtype"], p["k"]
 
     def body(sb: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
@@ -236,7 +236,7 @@ def lower_alloc_diag(L: FuncLowering, op: mt.AllocDiagOp) -> SSAValue:
     side = L.emit(arith.AddiOp(n, L.index(abs(k))))
     check_sizes(L, op, [side, side])
     dtype = dt.dtype_of(op.result.type)
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), [side, side])  # type: ignore[attr-defined]
+    out = alloc_result(L, op, [side, side])
     elemwise_kernel(L, [], out, [], lambda sb, a: sb.const(0, dtype))
     copy_into(L, v, diagonal_view(L, out, k, n), dtype, dtype)
     return out

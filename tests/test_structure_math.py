@@ -1,7 +1,7 @@
 """Index-valued reductions, scans, sorting, statistics and products of issue 3 through
 `mlc.function`, against NumPy: argmax/argmin (NaN: the first NaN wins), any/all,
-nonzero/flatnonzero/nonzero_values, cumsum/cumprod, sort/argsort (stable, NaNs last), var/std, tensordot, outer,
-batched_dot.
+nonzero/flatnonzero/nonzero_values, cumsum/cumprod, sort/argsort (stable, NaNs last),
+var/std, tensordot, outer, batched_dot.
 
 One compiled function per test (dynamic shapes), called on random shapes with size-0
 and size-1 dims, several dtypes and non-contiguous layouts.

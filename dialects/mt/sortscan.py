@@ -1,7 +1,7 @@
 """Order-dependent `mt` ops along axes: index-valued reductions (`mt.argmax`,
 `mt.argmin`), running scans (`mt.cumsum`, `mt.cumprod`), sorting (`mt.sort`,
-`mt.argsort`) and the C-order positions of nonzero elements (`mt.nonzero`). Indices are int64; NaN is treated as NumPy does (the first NaN is the
-argmax/argmin, NaNs sort last).
+`mt.argsort`) and the C-order positions of nonzero elements (`mt.nonzero`). Indices are
+int64; NaN is treated as NumPy does (the first NaN is the argmax/argmin, NaNs sort last).
 
     %i = mt.argmax %x {axes = array<i64: 1>} : tensor<?x?xf64> -> tensor<?xi64>
     %c = mt.cumsum %x {axis = 0 : i64} : tensor<?xi8> -> tensor<?xi64>

@@ -235,7 +235,8 @@ def join(axis: int, *tensors_list: Any) -> Variable:
 def stack(*tensors: Any, axis: int = 0) -> Variable:
     """Join tensors of equal shape along a new axis: `stack([a, b], axis=0)` or Theano's
     older `stack(a, b, c)` (scalars make a vector)."""
-    if len(tensors) == 2 and isinstance(tensors[0], (list, tuple)) and not isinstance(tensors[1], (list, tuple)):
+    listed = len(tensors) == 2 and isinstance(tensors[0], (list, tuple))
+    if listed and not isinstance(tensors[1], (list, tuple)):  # stack([a, b], 1)
         tensors, axis = tuple(tensors[0]), tensors[1]
     elif len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])

@@ -156,7 +156,8 @@ def _axis_lists(a: Variable, b: Variable, axes: Any) -> tuple[list[int], list[in
     try:
         xa, xb = axes
     except (TypeError, ValueError):
-        raise TypeError(f"tensordot: axes must be an int or a pair of axis lists, got {axes!r}" + at()) from None
+        raise TypeError(f"tensordot: axes must be an int or a pair of axis lists, got "
+                        f"{axes!r}" + at()) from None
     xa = [xa] if isinstance(xa, (int, np.integer)) else list(xa)
     xb = [xb] if isinstance(xb, (int, np.integer)) else list(xb)
     if len(xa) != len(xb):
@@ -222,6 +223,7 @@ def nonzero_values(a: Any) -> Variable:
 
 
 __all__ = [
-    "nonzero", "flatnonzero", "nonzero_values", "argmax", "argmin", "max_and_argmax", "any", "all", "cumsum", "cumprod", "sort", "argsort",
+    "nonzero", "flatnonzero", "nonzero_values", "argmax", "argmin", "max_and_argmax", "any",
+    "all", "cumsum", "cumprod", "sort", "argsort",
     "var", "std", "tensordot", "outer", "batched_dot",
 ]

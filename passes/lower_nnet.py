@@ -67,7 +67,8 @@ def spread(L: FuncLowering, m: SSAValue, axes: Sequence[int], like: SSAValue) ->
     t = L.memref_type(m)
     m_shape, m_sizes = t.get_shape(), L.sizes(m)
     shape = [1 if p == -1 else m_shape[p] for p in pattern]
-    view = L.emit(loop.DimShuffleOp.create(operands=[m], result_types=[loop.strided_type(t.element_type, shape)],
+    view_type = loop.strided_type(t.element_type, shape)
+    view = L.emit(loop.DimShuffleOp.create(operands=[m], result_types=[view_type],
                                            properties={"pattern": int_array(pattern)}))
     L.set_sizes(view, [L.index(1) if p == -1 else m_sizes[p] for p in pattern])
     full = loop.strided_type(t.element_type, L.memref_type(like).get_shape())
@@ -195,7 +196,7 @@ def lower_one_hot(L: FuncLowering, op: mt.OneHotOp) -> SSAValue:
     n = _class_count(L, op)
     _check_labels(L, op, y, n, src)
     rank = len(L.sizes(y))
-    out = L.alloc(op.result.type.element_type, dt.shape_of(op.result.type), [*L.sizes(y), n])  # type: ignore[attr-defined]
+    out = L.alloc(dt.elem_type(out_dtype), dt.shape_of(op.result.type), [*L.sizes(y), n])
     labels = spread(L, y, (rank,), out)
 
     def body(sb: ScalarBuilder, e: list[SSAValue]) -> SSAValue:

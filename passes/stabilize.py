@@ -18,7 +18,7 @@ composite pullbacks of passes/autodiff_nnet.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, TypeVar
 
 import numpy as np
 from xdsl.context import Context
@@ -37,14 +37,17 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 
 
-def _producer(v: SSAValue, cls: type) -> Optional[Operation]:
+OpT = TypeVar("OpT", bound=Operation)
+
+
+def _producer(v: SSAValue, cls: type[OpT]) -> Optional[OpT]:
     return v.owner if isinstance(v.owner, cls) else None
 
 
 def is_one(v: SSAValue) -> bool:
     """Whether v is an `mt.constant` whose every element is 1."""
     c = _producer(v, mt.ConstantOp)
-    return c is not None and bool(np.all(c.array() == 1))  # type: ignore[attr-defined]
+    return c is not None and bool(np.all(c.array() == 1))
 
 
 def _replace(rewriter: PatternRewriter, op: Operation, new: list[Operation]) -> None:
@@ -77,10 +80,10 @@ class LogOnePlusExpToSoftplusPattern(RewritePattern):
         add = _producer(op.input, mt.AddOp)
         if add is None:
             return
-        for one, e in ((add.lhs, add.rhs), (add.rhs, add.lhs)):  # type: ignore[attr-defined]
+        for one, e in ((add.lhs, add.rhs), (add.rhs, add.lhs)):
             exp = _producer(e, mt.ExpOp)
             if exp is not None and is_one(one):
-                _replace(rewriter, op, [mt.SoftplusOp.make([exp.input])])  # type: ignore[attr-defined]
+                _replace(rewriter, op, [mt.SoftplusOp.make([exp.input])])
                 return
 
 
@@ -94,7 +97,7 @@ class Log1pExpToSoftplusPattern(RewritePattern):
     def match_and_rewrite(self, op: mt.Log1pOp, rewriter: PatternRewriter) -> None:
         exp = _producer(op.input, mt.ExpOp)
         if exp is not None:
-            _replace(rewriter, op, [mt.SoftplusOp.make([exp.input])])  # type: ignore[attr-defined]
+            _replace(rewriter, op, [mt.SoftplusOp.make([exp.input])])
 
 
 class LogSigmoidToSoftplusPattern(RewritePattern):
@@ -108,8 +111,8 @@ class LogSigmoidToSoftplusPattern(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: mt.LogOp, rewriter: PatternRewriter) -> None:
         sig = _producer(op.input, mt.SigmoidOp)
-        if sig is not None and dt.is_float(dt.dtype_of(sig.input.type)):  # type: ignore[attr-defined]
-            _replace(rewriter, op, _neg_softplus(sig.input, negate_input=True))  # type: ignore[attr-defined]
+        if sig is not None and dt.is_float(dt.dtype_of(sig.input.type)):
+            _replace(rewriter, op, _neg_softplus(sig.input, negate_input=True))
 
 
 class LogOneMinusSigmoidToSoftplusPattern(RewritePattern):
@@ -123,11 +126,11 @@ class LogOneMinusSigmoidToSoftplusPattern(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: mt.LogOp, rewriter: PatternRewriter) -> None:
         sub = _producer(op.input, mt.SubOp)
-        if sub is None or not is_one(sub.lhs):  # type: ignore[attr-defined]
+        if sub is None or not is_one(sub.lhs):
             return
-        sig = _producer(sub.rhs, mt.SigmoidOp)  # type: ignore[attr-defined]
+        sig = _producer(sub.rhs, mt.SigmoidOp)
         if sig is not None:
-            _replace(rewriter, op, _neg_softplus(sig.input, negate_input=False))  # type: ignore[attr-defined]
+            _replace(rewriter, op, _neg_softplus(sig.input, negate_input=False))
 
 
 class LogSoftmaxPattern(RewritePattern):
@@ -142,7 +145,7 @@ class LogSoftmaxPattern(RewritePattern):
     def match_and_rewrite(self, op: mt.LogOp, rewriter: PatternRewriter) -> None:
         sm = _producer(op.input, mt.SoftmaxOp)
         if sm is not None:
-            _replace(rewriter, op, [mt.LogSoftmaxOp.make([sm.input], **sm.params())])  # type: ignore[attr-defined]
+            _replace(rewriter, op, [mt.LogSoftmaxOp.make([sm.input], **sm.params())])
 
 
 class LogSumExpPattern(RewritePattern):
@@ -158,9 +161,9 @@ class LogSumExpPattern(RewritePattern):
         total = _producer(op.input, mt.SumOp)
         if total is None:
             return
-        exp = _producer(total.input, mt.ExpOp)  # type: ignore[attr-defined]
+        exp = _producer(total.input, mt.ExpOp)
         if exp is not None:
-            _replace(rewriter, op, [mt.LogSumExpOp.make([exp.input], **total.params())])  # type: ignore[attr-defined]
+            _replace(rewriter, op, [mt.LogSumExpOp.make([exp.input], **total.params())])
 
 
 STABILIZE_PATTERNS: tuple[type[RewritePattern], ...] = (

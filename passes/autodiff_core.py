@@ -65,8 +65,8 @@ class Bypass:
     """A pullback's answer for an input that it differentiated together with the input's
     producer (a composite rule, e.g. log(softmax(x)): see passes/autodiff_nnet.py): the
     gradients `grads` of the producer's own inputs, which skip the values `through`.
-    If one of those is held constant (consider_constant), `fallback()` gives the plain
-    gradient of the input instead."""
+    If one of those is held constant (consider_constant) or is itself a wrt, `fallback()`
+    gives the plain gradient of the input instead."""
 
     grads: list[tuple[Any, Any]]
     through: tuple[Any, ...]
@@ -93,6 +93,7 @@ def vjp(b: Builder, nodes: Sequence[Node], seeds: Sequence[tuple[Any, Any]],
     adj: dict[Any, Any] = {}
     for out, seed in seeds:
         accumulate(b, adj, out, seed)
+    exact = stop | frozenset(wrt)  # values a composite rule must not skip
     for node in reversed(nodes):
         gouts = [adj.get(o) for o in node.outputs]
         if all(g is None for g in gouts) or any(o in stop for o in node.outputs):
@@ -108,7 +109,7 @@ def vjp(b: Builder, nodes: Sequence[Node], seeds: Sequence[tuple[Any, Any]],
             gins = rule(b, node, gouts)
         for v, g in zip(node.inputs, gins):
             if isinstance(g, Bypass):
-                if not any(t in stop for t in g.through):
+                if not any(t in exact for t in g.through):
                     for u, gu in g.grads:
                         _accumulate_input(b, adj, u, gu)
                     continue

@@ -311,6 +311,17 @@ def test_composite_steps_aside_for_consider_constant():
     check(g(xs, ws), ws, "float64")
 
 
+def test_composite_keeps_the_gradient_of_an_intermediate_wrt():
+    """d/ds of log(s) is w / s also when s = softmax(x) is differentiated through."""
+    x, w = T.dvector("x"), T.dvector("w")
+    s = T.nnet.softmax(x)
+    gx, gs = mlc.grad(T.sum(T.log(s) * w), [x, s])
+    xs, ws = sample("float64", (3,), 1.0), sample("float64", (3,), 1.0)
+    got_x, got_s = mlc.function([x, w], [gx, gs])(xs, ws)
+    check(got_s, ws / sp.softmax(xs), "float64")
+    check(got_x, ws - sp.softmax(xs) * ws.sum(), "float64")
+
+
 def test_rop_of_log_softmax_is_finite_at_huge_logits():
     x, v = T.dmatrix("x"), T.dmatrix("v")
     f = mlc.function([x, v], mlc.Rop(T.log(T.nnet.softmax(x)), x, v))

@@ -340,6 +340,7 @@ GRAD_CASES = {
     "logsumexp": (lambda x: T.logsumexp(x, axis=1, keepdims=True), (3, 4)),
     "cce-labels": (lambda x: T.nnet.categorical_crossentropy(T.nnet.softmax(x), LABELS), (3, 3)),
     "cce-probs": (lambda p: T.nnet.categorical_crossentropy(p, T.constant(np.eye(3)[[1, 0]])), (2, 3)),
+    "cce-probs-labels": (lambda p: T.nnet.categorical_crossentropy(p, LABELS), (3, 3)),
     "bce": (lambda z: T.nnet.binary_crossentropy(T.nnet.sigmoid(z), TARGETS), (3,)),
     "grad-of-logsumexp": (lambda x: mlc.grad(T.logsumexp(x), x), (4,)),
 }
@@ -348,5 +349,5 @@ GRAD_CASES = {
 @pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_gradient_matches_finite_differences(name):
     fun, shape = GRAD_CASES[name]
-    pt = RNG.uniform(0.1, 0.9, shape) if name == "cce-probs" else RNG.standard_normal(shape)
+    pt = RNG.uniform(0.1, 0.9, shape) if name.startswith("cce-probs") else RNG.standard_normal(shape)
     mlc.gradient.verify_grad(fun, [pt], n_tests=1, rng=RNG)

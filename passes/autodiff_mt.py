@@ -17,6 +17,7 @@ import numpy as np
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node
+from mlc.passes.autodiff_indexing import INDEXING_PULLBACK, INDEXING_PUSHFORWARD
 from mlc.passes.autodiff_math import MATH_NOT_DIFFERENTIABLE, MATH_PARTIAL, MATH_ZERO_GRADIENT_OPS
 from mlc.passes.autodiff_nnet import (NNET_DISCONNECTED_OPS, NNET_PARTIAL, NNET_PULLBACK,
                                       NNET_PUSHFORWARD, with_composites)
@@ -115,7 +116,7 @@ PARTIAL: dict[type, Partial] = {
 ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp, mt.GtOp,
                      mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp) + MATH_ZERO_GRADIENT_OPS
 """Piecewise-constant ops: connected, with zero derivative (as in Theano)."""
-DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS
+DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS + mt.RANDOM_OPS
 """Ops through which no gradient flows at all (a wrt reached only through them is
 disconnected)."""
 NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE
@@ -280,6 +281,7 @@ PULLBACK: dict[type, Callable] = {
     mt.GradClipOp: _grad_clip_pullback,
     **NNET_PULLBACK,
     **{op: with_composites(_elemwise_pullback) for op in (mt.LogOp, mt.Log1pOp)},
+    **INDEXING_PULLBACK,
 }
 
 PUSHFORWARD: dict[type, Callable] = {
@@ -289,10 +291,10 @@ PUSHFORWARD: dict[type, Callable] = {
     mt.DotOp: _dot_pushforward,
     mt.DimShuffleOp: _same_params,
     mt.ReshapeOp: _same_params,
-    mt.SubtensorOp: _same_params,
     mt.CastOp: _cast_pushforward,
     mt.ConstantOp: lambda b, n, t: [None],
     mt.ZeroGradOp: lambda b, n, t: [t[0]],
     mt.GradClipOp: lambda b, n, t: [t[0]],
     **NNET_PUSHFORWARD,
+    **INDEXING_PUSHFORWARD,
 }

@@ -82,6 +82,18 @@ CASES.update({
     mt.ErfcinvOp: _interval(0.2, 1.8), mt.GammaOp: _interval(0.5, 3), mt.GammalnOp: _interval(0.5, 3),
     mt.Arctan2Op: lambda: binary(sym),
 })
+_ONE = {"starts": (0,), "stops": (0,), "steps": (1,), "squeeze": (0,), "dynamic": (0,)}
+"""x[i] with i an operand."""
+CASES.update({
+    mt.SubtensorOp: lambda: ([sym(4, 5)], {"starts": (1, -1), "stops": (mt.NONE_HI, mt.NONE_LO),
+                                           "steps": (2, -2), "squeeze": ()}),
+    mt.DynamicSubtensorOp: lambda: ([sym(4, 5), np.array(2)], _ONE),
+    mt.SetSubtensorOp: lambda: ([sym(4, 5), sym(5), np.array(1)], _ONE),
+    mt.IncSubtensorOp: lambda: ([sym(4, 5), sym(1, 5)[0], np.array(-1)], _ONE),
+    mt.AdvancedSubtensorOp: lambda: ([sym(4, 5), np.array([0, 2, 2])], {"axes": (0,)}),
+    mt.AdvancedSetSubtensorOp: lambda: ([sym(4, 5), sym(3, 5), np.array([0, 2, 3])], {"axes": (0,)}),
+    mt.AdvancedIncSubtensorOp: lambda: ([sym(4, 5), sym(3, 5), np.array([0, 2, 2])], {"axes": (0,)}),
+})
 NOT_TESTED = (mt.ConstantOp, mt.GradClipOp)
 """No inputs to differentiate (constant); gradient-altering by design (grad_clip, tested
 in test_gradient.py)."""

@@ -1,0 +1,94 @@
+"""Differentiation rules of the indexing ops (dialects/mt/indexing.py and mt.subtensor).
+
+A read's pullback scatters the gradient into zeros shaped like the source (increments,
+so repeated advanced indices accumulate); a write's pullback sends the gradient of the
+written region to the value and the rest to the destination. Index and bound operands
+get no gradient. Pushforwards apply the same indexing to the tangents.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from mlc.dialects import mt
+from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
+from mlc.passes.autodiff_helpers import cast, dtype, mk, shape, unbroadcast
+
+READ_TO_INC: dict[type, type] = {
+    mt.SubtensorOp: mt.IncSubtensorOp, mt.DynamicSubtensorOp: mt.IncSubtensorOp,
+    mt.AdvancedSubtensorOp: mt.AdvancedIncSubtensorOp,
+}
+WRITE_TO_READ: dict[type, type] = {
+    mt.SetSubtensorOp: mt.DynamicSubtensorOp, mt.IncSubtensorOp: mt.DynamicSubtensorOp,
+    mt.AdvancedSetSubtensorOp: mt.AdvancedSubtensorOp,
+    mt.AdvancedIncSubtensorOp: mt.AdvancedSubtensorOp,
+}
+WRITE_TO_SET: dict[type, type] = {
+    mt.SetSubtensorOp: mt.SetSubtensorOp, mt.IncSubtensorOp: mt.SetSubtensorOp,
+    mt.AdvancedSetSubtensorOp: mt.AdvancedSetSubtensorOp,
+    mt.AdvancedIncSubtensorOp: mt.AdvancedSetSubtensorOp,
+}
+
+
+def _params(n: Node) -> dict[str, Any]:
+    """The read/write parameters; mt.subtensor's become dynamic_subtensor's (no operands)."""
+    params = dict(n.params)
+    if n.op is mt.SubtensorOp:
+        params["dynamic"] = ()
+    return params
+
+
+def _reduce_to(b: Builder, g: Any, y: Any) -> Any:
+    """g (the indexed region's shape) summed down to the value y's shape and dtype."""
+    extra = len(shape(b, g)) - len(shape(b, y))
+    if extra > 0:
+        g = mk(b, mt.SumOp, g, axes=tuple(range(extra)))
+    return unbroadcast(b, g, y)
+
+
+def _read_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x, idx = n.inputs[0], list(n.inputs[1:])
+    zeros = materialize(b, ZERO, x)
+    g = cast(b, gouts[0], dtype(b, x))
+    gx = mk(b, READ_TO_INC[n.op], zeros, g, *idx, **_params(n))
+    return [gx] + [None] * len(idx)
+
+
+def _write_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x, y, idx = n.inputs[0], n.inputs[1], list(n.inputs[2:])
+    g = gouts[0]
+    region = mk(b, WRITE_TO_READ[n.op], g, *idx, **n.params)
+    gy = _reduce_to(b, region, y)
+    if n.op in (mt.IncSubtensorOp, mt.AdvancedIncSubtensorOp):
+        gx = g
+    else:  # the written region of x is overwritten: no gradient reaches it
+        zero = materialize(b, ZERO, region)
+        gx = mk(b, WRITE_TO_SET[n.op], g, zero, *idx, **n.params)
+    return [gx, gy] + [None] * len(idx)
+
+
+def _read_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    t = tins[0]
+    if t is None or t is ZERO:
+        return [None]
+    return [mk(b, n.op, t, *n.inputs[1:], **n.params)]
+
+
+def _write_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    tx, ty = tins[0], tins[1]
+    if all(t is None or t is ZERO for t in (tx, ty)):
+        return [None]
+    x, y = n.inputs[0], n.inputs[1]
+    tx = materialize(b, ZERO, x) if tx is None or tx is ZERO else tx
+    ty = materialize(b, ZERO, y) if ty is None or ty is ZERO else cast(b, ty, dtype(b, x))
+    return [mk(b, n.op, tx, ty, *n.inputs[2:], **n.params)]
+
+
+INDEXING_PULLBACK: dict[type, Callable] = {
+    **{op: _read_pullback for op in READ_TO_INC},
+    **{op: _write_pullback for op in WRITE_TO_READ},
+}
+INDEXING_PUSHFORWARD: dict[type, Callable] = {
+    **{op: _read_pushforward for op in READ_TO_INC},
+    **{op: _write_pushforward for op in WRITE_TO_READ},
+}

@@ -326,6 +326,9 @@ UNPICKLE = textwrap.dedent("""
 
 
 def test_unpickling_in_a_new_process_skips_passes_and_gcc(tmp_path) -> None:
+    # The disk key includes a hash of the compiler's sources, taken once per process:
+    # take it again, so that both processes hash the same sources even in a long session.
+    cache.compiler_fingerprint.cache_clear()
     x = T.dvector("x")
     w = mlc.shared(np.array([1.0, 3.0]), name="w")
     f = mlc.function([x], (x * w).sum(), updates={w: w + 1.0})

@@ -47,7 +47,7 @@ def ident(v) -> str:
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
     families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
-                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS)
+                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS + mt.GRAD_OPS)
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS)
 
@@ -181,6 +181,10 @@ SAMPLES[mt.SubtensorOp] = [([_arr("float64", (5, 4))], {"starts": (1, -1), "stop
                            ([_arr("int16", (6,))], {"starts": (mt.NONE_HI,), "stops": (mt.NONE_LO,),
                                                     "steps": (-2,), "squeeze": ()})]
 SAMPLES[mt.ShapeOp] = [([_arr("float64", (3, 4))], {}), ([_arr("int8", ())], {})]
+SAMPLES[mt.SecondOp] = [([_arr("float64", (3, 1)), _arr(d, (1, 4))], {}) for d in ("float32", "int8", "bool")]
+for _op in (mt.DisconnectedGradOp, mt.ZeroGradOp):
+    SAMPLES[_op] = [([_arr(d, (3, 4))], {}) for d in ("float64", "int32")]
+SAMPLES[mt.GradClipOp] = [([_arr("float64", (3, 4)), np.array(-1.0), np.array(1.0)], {})]
 _BASIC = {"starts": (0, mt.NONE_HI), "stops": (0, mt.NONE_LO), "steps": (1, 0), "squeeze": (0,),
           "dynamic": (0, 5)}
 SAMPLES[mt.DynamicSubtensorOp] = [([_arr(d, (5, 4)), np.array(-2, i), np.array(-1, i)], _BASIC)

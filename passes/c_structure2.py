@@ -3,8 +3,8 @@
 stride) and `loop.sort`, a call of a per-dtype C helper.
 
 The sort helper is stable (merge sort over 16-element insertion-sorted runs), puts NaNs
-last (as NumPy), reads each line through `inner`-strided positions that stay inside the
-(outer, n, inner) buffer, and allocates its own scratch: a failed allocation returns 1,
+last in their order (as NumPy), reads each line through `inner`-strided positions that
+stay inside the (outer, n, inner) buffer, and allocates its own scratch: a failed allocation returns 1,
 which the caller turns into MemoryError. It is written into the translation unit only
 when a function sorts that dtype.
 """
@@ -17,42 +17,65 @@ from mlc.dialects import loop
 from mlc.passes.c_scalar import ctype
 
 SORT_HELPER = r"""
-static int mlc_sort_@N(const @T *src, @T *dst, int64_t *arg, int64_t outer, int64_t n, int64_t inner) {
-  /* Sort each line src[o, :, c] of an (outer, n, inner) buffer into dst (values) or arg
-     (stable positions); NaNs last. */
-  if (n == 0 || outer == 0 || inner == 0) return 0;
-  @T *keys = (@T *)malloc(sizeof(@T) * 2 * (size_t)n);
-  int64_t *pos = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)n);
-  if (!keys || !pos) { free(keys); free(pos); return 1; }
-  for (int64_t o = 0; o < outer; ++o) for (int64_t c = 0; c < inner; ++c) {
-    const int64_t base = o * n * inner + c;
-    @T *k = keys, *k2 = keys + n;
-    int64_t *p = pos, *p2 = pos + n;
-    for (int64_t i = 0; i < n; ++i) { k[i] = src[base + i * inner]; p[i] = i; }
-    for (int64_t lo = 0; lo < n; lo += 16) {
-      const int64_t hi = lo + 16 < n ? lo + 16 : n;
-      for (int64_t i = lo + 1; i < hi; ++i) {
-        const @T kv = k[i]; const int64_t pv = p[i]; int64_t j = i;
-        while (j > lo && MLC_LESS_@N(kv, k[j - 1])) { k[j] = k[j - 1]; p[j] = p[j - 1]; --j; }
-        k[j] = kv; p[j] = pv;
-      }
+static @T *mlc_msort_@N(@T *k, @T *k2, int64_t *p, int64_t *p2, int64_t m, int64_t **pout) {
+  /* Stable merge sort of k[0, m) (and positions p when p != NULL), no NaNs: 16-element
+     insertion-sorted runs, then merge passes between the two halves of each buffer.
+     Returns the buffer holding the sorted keys; *pout the one holding the positions. */
+  for (int64_t lo = 0; lo < m; lo += 16) {
+    const int64_t hi = lo + 16 < m ? lo + 16 : m;
+    for (int64_t i = lo + 1; i < hi; ++i) {
+      const @T kv = k[i]; const int64_t pv = p ? p[i] : 0; int64_t j = i;
+      while (j > lo && kv < k[j - 1]) { k[j] = k[j - 1]; if (p) p[j] = p[j - 1]; --j; }
+      k[j] = kv; if (p) p[j] = pv;
     }
-    for (int64_t w = 16; w < n; w *= 2) {
-      for (int64_t lo = 0; lo < n; lo += 2 * w) {
-        const int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-        int64_t i = lo, j = mid, t = lo;
+  }
+  for (int64_t w = 16; w < m; w *= 2) {
+    for (int64_t lo = 0; lo < m; lo += 2 * w) {
+      const int64_t mid = lo + w < m ? lo + w : m, hi = lo + 2 * w < m ? lo + 2 * w : m;
+      int64_t i = lo, j = mid, t = lo;
+      if (p) {
         while (i < mid && j < hi) {
-          if (MLC_LESS_@N(k[j], k[i])) { k2[t] = k[j]; p2[t++] = p[j++]; }
-          else { k2[t] = k[i]; p2[t++] = p[i++]; }
+          if (k[j] < k[i]) { k2[t] = k[j]; p2[t++] = p[j++]; } else { k2[t] = k[i]; p2[t++] = p[i++]; }
         }
         while (i < mid) { k2[t] = k[i]; p2[t++] = p[i++]; }
         while (j < hi) { k2[t] = k[j]; p2[t++] = p[j++]; }
+      } else {
+        while (i < mid && j < hi) k2[t++] = k[j] < k[i] ? k[j++] : k[i++];
+        while (i < mid) k2[t++] = k[i++];
+        while (j < hi) k2[t++] = k[j++];
       }
-      @T *ks = k; k = k2; k2 = ks;
-      int64_t *ps = p; p = p2; p2 = ps;
     }
+    @T *ks = k; k = k2; k2 = ks;
+    int64_t *ps = p; p = p2; p2 = ps;
+  }
+  *pout = p;
+  return k;
+}
+
+static int mlc_sort_@N(const @T *src, @T *dst, int64_t *arg, int64_t outer, int64_t n, int64_t inner) {
+  /* Sort each line src[o, :, c] of an (outer, n, inner) buffer into dst (values) or arg
+     (stable positions). NaNs are moved to the end first, in order, so the sort itself
+     compares with < only. */
+  if (n == 0 || outer == 0 || inner == 0) return 0;
+  @T *keys = (@T *)malloc(sizeof(@T) * 2 * (size_t)n);
+  int64_t *pos = arg ? (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)n) : NULL;
+  if (!keys || (arg && !pos)) { free(keys); free(pos); return 1; }
+  for (int64_t o = 0; o < outer; ++o) for (int64_t c = 0; c < inner; ++c) {
+    const int64_t base = o * n * inner + c;
+    int64_t m = 0;
     for (int64_t i = 0; i < n; ++i) {
-      if (arg) arg[base + i * inner] = p[i]; else dst[base + i * inner] = k[i];
+      const @T v = src[base + i * inner];
+      if (!MLC_ISNAN_@N(v)) { keys[m] = v; if (arg) pos[m] = i; ++m; }
+    }
+    for (int64_t i = 0, t = m; i < n; ++i) {
+      const @T v = src[base + i * inner];
+      if (MLC_ISNAN_@N(v)) { keys[t] = v; if (arg) pos[t] = i; ++t; }
+    }
+    int64_t *ps = NULL;
+    const @T *ks = mlc_msort_@N(keys, keys + n, pos, arg ? pos + n : NULL, m, &ps);
+    for (int64_t i = 0; i < n; ++i) {
+      if (arg) arg[base + i * inner] = i < m ? ps[i] : pos[i];
+      else dst[base + i * inner] = i < m ? ks[i] : keys[i];
     }
   }
   free(keys); free(pos);
@@ -67,11 +90,9 @@ _SUFFIX = {"double": "f64", "float": "f32", "int8_t": "i8", "int16_t": "i16", "i
 def sort_helper(c_type: str) -> tuple[str, str]:
     """(function name, C definition) of the sort helper for one element C type."""
     n = _SUFFIX[c_type]
-    if c_type in ("double", "float"):
-        less = f"#define MLC_LESS_{n}(a, b) ((a) < (b) || ((b) != (b) && (a) == (a)))"
-    else:
-        less = f"#define MLC_LESS_{n}(a, b) ((a) < (b))"
-    return f"mlc_sort_{n}", less + SORT_HELPER.replace("@T", c_type).replace("@N", n)
+    isnan = "((v) != (v))" if c_type in ("double", "float") else "0"
+    return f"mlc_sort_{n}", (f"#define MLC_ISNAN_{n}(v) {isnan}"
+                             + SORT_HELPER.replace("@T", c_type).replace("@N", n))
 
 
 def _sort(self: Any, op: loop.SortOp) -> None:

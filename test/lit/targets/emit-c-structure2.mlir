@@ -2,10 +2,10 @@
 
 // One sort helper per element type, written once, before the entry point; sort and
 // argsort call it with (outer, n, inner) of the contiguous buffers.
-// CHECK:       #define MLC_LESS_f64(a, b) ((a) < (b) || ((b) != (b) && (a) == (a)))
+// CHECK:       #define MLC_ISNAN_f64(v) ((v) != (v))
 // CHECK:       static int mlc_sort_f64(const double *src, double *dst, int64_t *arg, int64_t outer, int64_t n, int64_t inner) {
 // CHECK-NOT:   static int mlc_sort_f64(
-// CHECK:       #define MLC_LESS_i32(a, b) ((a) < (b))
+// CHECK:       #define MLC_ISNAN_i32(v) 0
 // CHECK:       static int mlc_sort_i32(
 // CHECK-LABEL: int64_t mlc_entry
 // CHECK:         if (mlc_sort_f64([[X:.*]], [[O:.*]], NULL, (int64_t)1 * [[N0:.*]], [[N1:.*]], (int64_t)1)) { ctx->err_code = 1; goto mlc_fail; }

@@ -242,7 +242,7 @@ class EyeOp(ScalarParamOp):
     """`mt.eye %sizes... {shape, k}`: a matrix of `shape` with ones on diagonal `k`
     (k > 0 above the main diagonal) and zeros elsewhere, of the result's dtype.
 
-        %i = mt.eye %n {shape = array<i64: -1, 4>, k = 0 : i64} : tensor<i64> -> tensor<?x4xf32>
+        %i = mt.eye %n {shape = array<i64: -1, 4>, k = 0 : i64} : (tensor<i64>) -> tensor<?x4xf32>
     """
 
     name = "mt.eye"
@@ -254,7 +254,7 @@ class EyeOp(ScalarParamOp):
     sizes = var_operand_def(TensorType)
     result = result_def(TensorType)
     traits = traits_def(Pure())
-    assembly_format = "($sizes^)? attr-dict `:` (type($sizes)^)? `->` type($result)"
+    assembly_format = "($sizes^)? attr-dict `:` `(` type($sizes) `)` `->` type($result)"
 
     @classmethod
     def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:

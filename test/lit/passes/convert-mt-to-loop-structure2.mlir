@@ -64,7 +64,7 @@ func.func @join(%a: tensor<?x3xf32>, %b: tensor<?x3xf64>) -> tensor<?x3xf64> {
 // CHECK-NEXT:      %[[J:.*]] = loop.index {dim = 1 : index}
 // CHECK:           arith.subi %[[J]], %[[I]] : index
 func.func @eye(%n: tensor<i64>) -> tensor<?x4xf32> {
-  %r = mt.eye %n {shape = array<i64: -1, 4>, k = 1 : i64} : tensor<i64> -> tensor<?x4xf32>
+  %r = mt.eye %n {shape = array<i64: -1, 4>, k = 1 : i64} : (tensor<i64>) -> tensor<?x4xf32>
   func.return %r : tensor<?x4xf32>
 }
 
@@ -210,4 +210,13 @@ func.func @specify_shape_no_match(%x: tensor<?x1xf64>, %n: tensor<i64>) -> tenso
 func.func @nonzero(%x: tensor<?x?xf32>) -> tensor<2x?xi64> {
   %r = mt.nonzero %x : tensor<?x?xf32> -> tensor<2x?xi64>
   func.return %r : tensor<2x?xi64>
+}
+
+// A static shape needs no size operand and no size check.
+// CHECK-LABEL: func.func @eye_static_no_match
+// CHECK-NOT:     loop.check
+// CHECK:         loop.alloc_output() {index = 0 : i64} : memref<2x2xi8>
+func.func @eye_static_no_match() -> tensor<2x2xi8> {
+  %r = mt.eye {shape = array<i64: 2, 2>, k = 0 : i64} : () -> tensor<2x2xi8>
+  func.return %r : tensor<2x2xi8>
 }

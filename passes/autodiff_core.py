@@ -99,11 +99,11 @@ def vjp(b: Builder, nodes: Sequence[Node], seeds: Sequence[tuple[Any, Any]],
         if all(g is None for g in gouts) or any(o in stop for o in node.outputs):
             continue
         rule = pullbacks.get(node.op)
-        if rule is None:
+        if all(g is None or g is ZERO for g in gouts):
+            gins: list[Any] = [ZERO] * len(node.inputs)  # zero flows on without any rule
+        elif rule is None:
             raise NotDifferentiableError(
                 f"{_describe(node)} has no gradient rule; it lies between the cost and a wrt")
-        if all(g is None or g is ZERO for g in gouts):
-            gins: list[Any] = [ZERO] * len(node.inputs)
         else:
             b.at(node.loc)
             gins = rule(b, node, gouts)

@@ -18,6 +18,8 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node
 from mlc.passes.autodiff_indexing import INDEXING_PULLBACK, INDEXING_PUSHFORWARD
+from mlc.passes.autodiff_structure import STRUCTURE_PULLBACK, STRUCTURE_PUSHFORWARD
+from mlc.passes.autodiff_structure import ZERO_GRADIENT as STRUCTURE_ZERO_GRADIENT
 from mlc.passes.autodiff_math import MATH_NOT_DIFFERENTIABLE, MATH_PARTIAL, MATH_ZERO_GRADIENT_OPS
 from mlc.passes.autodiff_nnet import (NNET_DISCONNECTED_OPS, NNET_PARTIAL, NNET_PULLBACK,
                                       NNET_PUSHFORWARD, with_composites)
@@ -114,7 +116,7 @@ PARTIAL: dict[type, Partial] = {
 }
 
 ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp, mt.GtOp,
-                     mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp) + MATH_ZERO_GRADIENT_OPS
+                     mt.GeOp, mt.AndOp, mt.OrOp, mt.XorOp) + MATH_ZERO_GRADIENT_OPS + STRUCTURE_ZERO_GRADIENT
 """Piecewise-constant ops: connected, with zero derivative (as in Theano)."""
 DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS + mt.RANDOM_OPS
 """Ops through which no gradient flows at all (a wrt reached only through them is
@@ -225,15 +227,6 @@ def _dimshuffle_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     return [mk(b, mt.DimShuffleOp, g, pattern=tuple(order))]
 
 
-def _reshape_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x = n.inputs[0]
-    xs = shape(b, x)
-    if dt.DYN in xs:
-        raise TypeError(f"{n.op.name}: the gradient of a reshape needs the input's shape, "
-                        f"which is only known at run time ({b.type_of(x)})")
-    return [mk(b, mt.ReshapeOp, gouts[0], shape=xs)]
-
-
 def _same_params(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     """Pushforward of a linear structural op: apply it to the tangent."""
     t = tins[0]
@@ -274,7 +267,6 @@ PULLBACK: dict[type, Callable] = {
     **{op: _reduce_pullback for op in mt.REDUCE_OPS},
     mt.DotOp: _dot_pullback,
     mt.DimShuffleOp: _dimshuffle_pullback,
-    mt.ReshapeOp: _reshape_pullback,
     mt.CastOp: _cast_pullback,
     mt.ConstantOp: _disconnected,
     mt.ZeroGradOp: _zeros,
@@ -282,6 +274,7 @@ PULLBACK: dict[type, Callable] = {
     **NNET_PULLBACK,
     **{op: with_composites(_elemwise_pullback) for op in (mt.LogOp, mt.Log1pOp)},
     **INDEXING_PULLBACK,
+    **STRUCTURE_PULLBACK,
 }
 
 PUSHFORWARD: dict[type, Callable] = {
@@ -297,4 +290,5 @@ PUSHFORWARD: dict[type, Callable] = {
     mt.GradClipOp: lambda b, n, t: [t[0]],
     **NNET_PUSHFORWARD,
     **INDEXING_PUSHFORWARD,
+    **STRUCTURE_PUSHFORWARD,
 }

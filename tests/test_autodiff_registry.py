@@ -94,6 +94,22 @@ CASES.update({
     mt.AdvancedSetSubtensorOp: lambda: ([sym(4, 5), sym(3, 5), np.array([0, 2, 3])], {"axes": (0,)}),
     mt.AdvancedIncSubtensorOp: lambda: ([sym(4, 5), sym(3, 5), np.array([0, 2, 2])], {"axes": (0,)}),
 })
+_I = np.int64
+CASES.update({
+    mt.BatchedDotOp: lambda: ([sym(2, 3, 4), sym(2, 4, 5)], {}),
+    mt.AllocOp: lambda: ([sym(1, 4), np.array(3, _I)], {"shape": (-1, 4)}),
+    mt.DynReshapeOp: lambda: ([sym(3, 4), np.array(6, _I)], {"shape": (-1, 2)}),
+    mt.SpecifyShapeOp: lambda: ([sym(3, 4), np.array(3, _I)], {"shape": (-1, 4)}),
+    mt.JoinOp: lambda: ([sym(2, 4), sym(3, 4)], {"axis": 0}),
+    mt.SplitOp: lambda: ([sym(5, 3), np.array([2, 3], _I)], {"axis": 0, "n": 2, "index": 1}),
+    mt.RepeatOp: lambda: ([sym(3, 2), np.array([1, 0, 2], _I)], {"axis": 0}),
+    mt.AllocDiagOp: lambda: ([sym(3)], {"offset": 1}),
+    mt.ExtractDiagOp: lambda: ([sym(3, 4)], {"offset": -1}),
+    mt.CumsumOp: lambda: ([sym(3, 4)], {"axis": 1}),
+    mt.CumprodOp: lambda: ([pos(3, 4)], {"axis": 0}),
+    mt.SortOp: lambda: ([sym(3, 4)], {"axis": 1}),
+})
+BATCHED_RANKS = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4)), ((2, 4), (2, 4, 5)), ((2, 4), (2, 4))]
 NOT_TESTED = (mt.ConstantOp, mt.GradClipOp)
 """No inputs to differentiate (constant); gradient-altering by design (grad_clip, tested
 in test_gradient.py)."""
@@ -152,6 +168,11 @@ def test_pullback_matches_finite_differences(op: type) -> None:
 @pytest.mark.parametrize("shapes", DOT_RANKS, ids=str)
 def test_dot_pullback_every_rank(shapes: tuple) -> None:
     mlc.gradient.verify_grad(T.dot, [sym(*s) for s in shapes], n_tests=1, rng=rng)
+
+
+@pytest.mark.parametrize("shapes", BATCHED_RANKS, ids=str)
+def test_batched_dot_pullback_every_rank(shapes: tuple) -> None:
+    mlc.gradient.verify_grad(T.batched_dot, [sym(*s) for s in shapes], n_tests=1, rng=rng)
 
 
 @pytest.mark.parametrize("op", [op for op in CASES if op not in (mt.ZeroGradOp, mt.DisconnectedGradOp)],

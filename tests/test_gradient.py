@@ -195,3 +195,25 @@ func.func @main(%x: tensor<?xf64>) -> tensor<?xf64> {
     out = subprocess.run([sys.executable, "-m", "mlc.opt", str(src), "-p", "autodiff,canonicalize"],
                          capture_output=True, text=True, check=True).stdout
     assert "mt.cos %x" in out and "ad.vjp" not in out
+
+
+def test_zero_gradient_paths_need_no_rule() -> None:
+    """An integer side path (here through mt.shape) carries a zero gradient, no rule."""
+    x = T.dvector("x")
+    g = mlc.grad((x * x.shape[0]).sum(), x)
+    np.testing.assert_array_equal(mlc.function([x], g)([1.0, 2.0, 3.0]), [3.0, 3.0, 3.0])
+
+
+def test_psi_is_explicitly_not_differentiable() -> None:
+    x = T.dvector("x")
+    with pytest.raises(NotDifferentiableError, match="mt.psi"):
+        mlc.grad(T.psi(x).sum(), x)
+
+
+def test_gradients_through_structure_and_indexing() -> None:
+    x = T.dmatrix("x")
+    y = T.concatenate([x, x[::-1] * 2], axis=0)[T.arange(3), 1]
+    cost = (T.sort(y) * T.arange(3)).sum() + T.cumsum(x, axis=1).sum()
+    mlc.gradient.verify_grad(lambda a: T.concatenate([a, a[::-1] * 2], axis=0)[T.arange(3), 1].sum()
+                             + T.cumsum(a, axis=1).sum(), [rng.random((3, 4))], rng=rng)
+    assert cost.ndim == 0

@@ -13,6 +13,7 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.tensor.structure2 import stack
 from mlc.tensor.variable import Variable
 
 __all__ = ["jacobian", "hessian", "verify_grad", "GradientError"]
@@ -25,19 +26,6 @@ def _rows(expression: Variable, fn: str) -> int:
                         "Jacobian of a dynamic-size vector needs scan. Give the variable a "
                         "static shape, e.g. T.TensorType('float64', shape=(3,))('x')")
     return n
-
-
-def _stack_rows(rows: list[Variable]) -> Variable:
-    """rows[i] placed at index i of a new leading axis (a sum of one-hot products)."""
-    n = len(rows)
-    total: Optional[Variable] = None
-    for i, r in enumerate(rows):
-        onehot = np.zeros((n,) + (1,) * r.ndim, dtype=r.dtype)
-        onehot[i] = 1
-        term = constant(onehot) * r.dimshuffle("x", *range(r.ndim))
-        total = term if total is None else total + term
-    assert total is not None
-    return total
 
 
 def jacobian(expression: Any, wrt: Any, consider_constant: Optional[Sequence[Variable]] = None,
@@ -57,7 +45,7 @@ def jacobian(expression: Any, wrt: Any, consider_constant: Optional[Sequence[Var
     n = _rows(expression, "mlc.gradient.jacobian")
     per_row = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
                for i in range(n)]
-    out = [_stack_rows([row[k] for row in per_row]) for k in range(len(wrt_list))]
+    out = [stack([row[k] for row in per_row]) for k in range(len(wrt_list))]
     return out[0] if single else out
 
 

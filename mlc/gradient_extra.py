@@ -1,8 +1,8 @@
 """`jacobian`, `hessian` (built from `grad`) and `verify_grad` (finite differences).
 
-The Jacobian of a vector is one gradient per element. Without `scan`, the number of
-elements must be known when the graph is built (a static size); a dynamic-size
-expression raises a clear TypeError.
+The Jacobian of a vector is one gradient per element: stacked at build time when the
+length is static, and computed by an `mt.map` loop in compiled code (`map_rows`, one
+gradient of y[i] per index i) when the length is known only at run time.
 """
 
 from __future__ import annotations
@@ -13,19 +13,11 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.tensor.map import map_rows
 from mlc.tensor.structure2 import stack
 from mlc.tensor.variable import Variable
 
 __all__ = ["jacobian", "hessian", "verify_grad", "GradientError"]
-
-
-def _rows(expression: Variable, fn: str) -> int:
-    n = expression.type.dims[0]
-    if n is None or n < 0:
-        raise TypeError(f"{fn}: the expression's length is only known at run time; the "
-                        "Jacobian of a dynamic-size vector needs scan. Give the variable a "
-                        "static shape, e.g. T.TensorType('float64', shape=(3,))('x')")
-    return n
 
 
 def jacobian(expression: Any, wrt: Any, consider_constant: Optional[Sequence[Variable]] = None,
@@ -42,10 +34,15 @@ def jacobian(expression: Any, wrt: Any, consider_constant: Optional[Sequence[Var
     if expression.ndim != 1:
         raise TypeError(f"mlc.gradient.jacobian: the expression must be a scalar or a vector, "
                         f"got ndim {expression.ndim}")
-    n = _rows(expression, "mlc.gradient.jacobian")
-    per_row = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
-               for i in range(n)]
-    out = [stack([row[k] for row in per_row]) for k in range(len(wrt_list))]
+    n = expression.type.dims[0]
+    if n >= 0:
+        per_row = [grad(expression[i], wrt_list, consider_constant, disconnected_inputs)
+                   for i in range(n)]
+        out = [stack([row[k] for row in per_row]) for k in range(len(wrt_list))]
+    else:
+        out = [map_rows(expression.shape[0], w,
+                        lambda i, w=w: grad(expression[i], w, consider_constant, disconnected_inputs))
+               for w in wrt_list]
     return out[0] if single else out
 
 

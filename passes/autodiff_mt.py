@@ -121,7 +121,7 @@ ZERO_GRADIENT_OPS = (mt.SignOp, mt.IntDivOp, mt.EqOp, mt.NeqOp, mt.LtOp, mt.LeOp
 DISCONNECTED_OPS = (mt.ShapeOp, mt.DisconnectedGradOp) + NNET_DISCONNECTED_OPS + mt.RANDOM_OPS
 """Ops through which no gradient flows at all (a wrt reached only through them is
 disconnected)."""
-NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE
+NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE + (mt.MapOp,)
 """Ops with no rule on purpose: a gradient through them raises NotDifferentiableError."""
 
 

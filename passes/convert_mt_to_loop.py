@@ -33,6 +33,7 @@ from mlc.passes.lower_generate import GENERATE_LOWERINGS
 from mlc.passes.lower_indexing import INDEXING_LOWERINGS
 from mlc.passes.lower_nnet import NNET_LOWERINGS
 from mlc.passes.lower_random_choice import RANDOM_LOWERINGS
+from mlc.passes.lower_map import lower_map
 from mlc.passes.lower_sizes import drop_dead_buffers
 from mlc.passes.lower_sortscan import SORTSCAN_LOWERINGS
 from mlc.passes.lower_structure2 import STRUCTURE2_LOWERINGS
@@ -155,6 +156,7 @@ LOWERINGS: dict[type, Lowering] = {
     mt.ReshapeOp: lower_reshape,
     mt.ShapeOp: lower_shape,
     mt.SecondOp: lower_elemwise,
+    mt.MapOp: lower_map,
     **{cls: (lambda L, op: L.buf[op.operands[0]]) for cls in mt.GRAD_IDENTITIES},
 }
 

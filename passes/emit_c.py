@@ -239,6 +239,8 @@ class CEmitter(ViewEmitter):
         el = ctype(t.element_type)
         n = self.name(op.memref)
         count = " * ".join(["(size_t)1"] + sizes)
+        if self.depth > 1:  # inside a loop: the previous iteration's buffer is done with
+            self.line(f"free(mlc_scratch[{self.scratch}]);")
         self.line(f"{el} *restrict {n} = ({el} *)malloc(sizeof({el}) * ({count} + 1));")
         self.line(f"if (!{n}) {self.fail(1, [])}")
         self.line(f"mlc_scratch[{self.scratch}] = {n};")

@@ -70,6 +70,14 @@ class FuncLowering:
                               for i, d in enumerate(shape)]
         return self._sizes[m]
 
+    def child(self) -> "FuncLowering":
+        """A lowering of a nested region (a loop body): it sees this one's buffers, keeps
+        its own ops, constants and size caches, and its buffers never become results."""
+        sub = FuncLowering()
+        sub.buf = dict(self.buf)
+        sub.location = self.location
+        return sub
+
     def rebind(self, old: SSAValue, new: SSAValue) -> None:
         """Point every mt value held in `old` at buffer `new` instead."""
         for key, val in self.buf.items():

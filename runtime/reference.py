@@ -77,6 +77,7 @@ def _reduce(fn: Callable, empty_error: bool = False) -> Ref:
 
 
 REFERENCE: dict[type, Ref] = {
+    mt.MapOp: lambda *a: None,  # a region: interpreted by `evaluate_map`
     mt.NegOp: np.negative, mt.AbsOp: np.abs, mt.SignOp: np.sign,
     mt.ExpOp: np.exp, mt.LogOp: np.log, mt.Log1pOp: np.log1p, mt.Expm1Op: np.expm1,
     mt.SqrtOp: np.sqrt, mt.SinOp: np.sin, mt.CosOp: np.cos, mt.TanhOp: np.tanh,
@@ -110,10 +111,28 @@ REFERENCE: dict[type, Ref] = {
 }
 
 
+def evaluate_map(op: mt.MapOp, arrays: list[np.ndarray]) -> np.ndarray:
+    """mt.map: interpret the body with the references, once per index, and stack."""
+    count, like, *captures = arrays
+    block = op.body.block
+    rows = []
+    for i in range(int(count)):
+        env = dict(zip(block.args, [np.array(i, np.int64), *captures]))
+        for inner in block.ops:
+            if isinstance(inner, mt.MapYieldOp):
+                rows.append(env[inner.value])
+            else:
+                env[inner.results[0]] = evaluate(inner, [env[v] for v in inner.operands])
+    out_dtype = dt.dtype_of(op.result.type)
+    return np.stack(rows).astype(out_dtype) if rows else np.zeros((0, *like.shape), out_dtype)
+
+
 def evaluate(op: mt.MtOp, arrays: list[np.ndarray]) -> np.ndarray:
     """Run op's reference on arrays, with operands first cast to the computation dtype."""
     if isinstance(op, mt.ConstantOp):
         return op.array()
+    if isinstance(op, mt.MapOp):
+        return evaluate_map(op, arrays)
     out_dtype = dt.dtype_of(op.results[0].type)
     if isinstance(op, mt.ElemwiseOp) and not isinstance(op, (mt.CompareOp, mt.SelectOp, mt.LogicOp,
                                                              mt.ClassifyOp)):

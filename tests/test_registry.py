@@ -47,7 +47,8 @@ def ident(v) -> str:
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
     families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
-                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS + mt.GRAD_OPS)
+                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS + mt.GRAD_OPS
+                + mt.MAP_OPS)
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS)
 
@@ -181,6 +182,28 @@ SAMPLES[mt.SubtensorOp] = [([_arr("float64", (5, 4))], {"starts": (1, -1), "stop
                            ([_arr("int16", (6,))], {"starts": (mt.NONE_HI,), "stops": (mt.NONE_LO,),
                                                     "steps": (-2,), "squeeze": ()})]
 SAMPLES[mt.ShapeOp] = [([_arr("float64", (3, 4))], {}), ([_arr("int8", ())], {})]
+class _RowTimesIndex:
+    """An mt.map body for the registry: row i = capture * i (in the capture's dtype)."""
+
+    def __init__(self, like_type):
+        self.row_type = like_type
+
+    def build(self, block):
+        i, cap = block.args[0], block.args[1]
+        ops = [mt.CastOp.make([i], dtype=dt.dtype_of(cap.type))]
+        rank = len(dt.shape_of(cap.type))
+        ops.append(mt.DimShuffleOp.make([ops[-1]], pattern=(-1,) * rank) if rank else ops[-1])
+        ops.append(mt.MulOp.make([cap, ops[-1]]))
+        block.add_ops([o for k, o in enumerate(ops) if k != 1 or rank])
+        return ops[-1].results[0]
+
+
+def _map_sample(d: str, shape: tuple) -> tuple:
+    x = _arr(d, shape)
+    return ([np.array(3, np.int64), x, x], {"body": _RowTimesIndex(dt.tensor_type(d, tuple(-1 for _ in shape)))})
+
+
+SAMPLES[mt.MapOp] = [_map_sample("float64", (2, 3)), _map_sample("int32", (4,))]
 SAMPLES[mt.SecondOp] = [([_arr("float64", (3, 1)), _arr(d, (1, 4))], {}) for d in ("float32", "int8", "bool")]
 for _op in (mt.DisconnectedGradOp, mt.ZeroGradOp):
     SAMPLES[_op] = [([_arr(d, (3, 4))], {}) for d in ("float64", "int32")]

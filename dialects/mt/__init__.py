@@ -44,6 +44,7 @@ from mlc.dialects.mt.structure import (
 )
 from mlc.dialects.mt.structure2 import *  # noqa: F401,F403
 from mlc.dialects.mt.structure2 import STRUCTURE2_OPS
+from mlc.dialects.mt.map import MAP_OPS, MapOp, MapYieldOp
 
 UNARY_OPS = _CORE_UNARY + MATH_UNARY_OPS + NNET_UNARY_OPS
 BINARY_OPS = _CORE_BINARY + MATH_BINARY_OPS
@@ -51,6 +52,7 @@ ELEMWISE_OPS = _CORE_ELEMWISE + MATH_OPS + NNET_UNARY_OPS
 """Every elementwise op: the maps of elemwise.py and the math functions of elemwise_math.py."""
 
 ALL_OPS: tuple[type[MtOp], ...] = (ELEMWISE_OPS + REDUCE_OPS + LINALG_OPS + STRUCTURE_OPS + GRAD_OPS
-                                  + INDEXING_OPS + STRUCTURE2_OPS + SORTSCAN_OPS + RANDOM_OPS + NNET_OPS)
+                                  + INDEXING_OPS + STRUCTURE2_OPS + SORTSCAN_OPS + RANDOM_OPS + NNET_OPS
+                                  + MAP_OPS)
 
-MT = Dialect("mt", list(ALL_OPS), [])
+MT = Dialect("mt", [*ALL_OPS, MapYieldOp], [])

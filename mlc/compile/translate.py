@@ -12,7 +12,7 @@ only place where the frontend creates xDSL IR; the pass pipeline takes it from h
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
@@ -61,7 +61,10 @@ class _Emitter:
         return found
 
     def emit(self, fg: FunctionGraph) -> None:
-        for node in fg.nodes:
+        self.emit_nodes(fg.nodes)
+
+    def emit_nodes(self, nodes: list) -> None:
+        for node in nodes:
             operands = [self.value(v) for v in node.inputs]
             op = node.op.build(operands, **node.params)
             op.location = node.loc
@@ -69,6 +72,14 @@ class _Emitter:
             for var, result in zip(node.outputs, op.results):
                 self.values[var] = result
                 _name(result, var.name)
+
+
+def translate_body(block: Block, leaves: list[Variable], nodes: list, result: Variable) -> SSAValue:
+    """Translate a body graph (e.g. mt.map's) into `block`, whose arguments stand for
+    `leaves`; return the value of `result`."""
+    sub = _Emitter(block, leaves)
+    sub.emit_nodes(nodes)
+    return sub.value(result)
 
 
 def to_module(fg: FunctionGraph) -> ModuleOp:

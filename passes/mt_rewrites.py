@@ -94,11 +94,15 @@ class MulByOnePattern(RewritePattern):
 
 
 class SquarePowPattern(RewritePattern):
-    """mt.pow(x, 2) -> mt.mul(x, x)   (a multiply instead of a libm pow call)"""
+    """mt.pow(x, 2) -> mt.mul(x, x) and mt.pow(x, 1) -> x   (no libm pow call)"""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: mt.PowOp, rewriter: PatternRewriter) -> None:
-        if _splat(op.rhs) == 2.0 and op.lhs.type == op.result.type:
+        if op.lhs.type != op.result.type:
+            return
+        if _splat(op.rhs) == 1.0:
+            rewriter.replace(op, [], [op.lhs])
+        elif _splat(op.rhs) == 2.0:
             new = mt.MulOp.make([op.lhs, op.lhs])
             new.location = op.location
             rewriter.replace(op, new)

@@ -95,3 +95,11 @@ func.func @mul_one_no_match(%x: tensor<1xf64>) -> tensor<3xf64> {
   %m = mt.mul %x, %one : tensor<1xf64>, tensor<3xf64> -> tensor<3xf64>
   func.return %m : tensor<3xf64>
 }
+
+// CHECK-LABEL: func.func @pow_one
+// CHECK-NEXT:    func.return %x
+func.func @pow_one(%x: tensor<?xf64>) -> tensor<?xf64> {
+  %one = mt.constant {value = dense<1.0> : tensor<1xf64>} : tensor<1xf64>
+  %p = mt.pow %x, %one : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  func.return %p : tensor<?xf64>
+}

@@ -178,14 +178,45 @@ def _via_sigmoid(b: Builder, g: Any, v: Any, ins: list[Any], params: dict) -> Fo
     return [(x, _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, _mk(b, mt.NegOp, x))))], ()
 
 
-def _via_one_minus_sigmoid(b: Builder, g: Any, v: Any, ins: list[Any], params: dict) -> Found:
-    """log(1 - sigmoid(x)): -g * sigmoid(x)."""
-    one, sig = ins
-    p = b.producer(sig)
-    if p is None or p[0] is not mt.SigmoidOp or not _is_one(b, one) or not _same_shape(b, sig, v):
+def _logistic_exponent(b: Builder, q: Any) -> Optional[tuple[Any, tuple]]:
+    """t when q = 1 / (1 + exp(t)) (or exp(t) + 1), with the values in between."""
+    p = b.producer(q)
+    if p is None or p[0] is not mt.TrueDivOp or not _is_one(b, p[1][0]):
         return None
-    x = p[1][0]
-    return [(x, _mk(b, mt.NegOp, _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, x))))], (sig,)
+    den = b.producer(p[1][1])
+    if den is None or den[0] is not mt.AddOp:
+        return None
+    for one, e in (den[1], den[1][::-1]):
+        pe = b.producer(e)
+        if pe is not None and pe[0] is mt.ExpOp and _is_one(b, one) and _same_shape(b, e, q):
+            return pe[1][0], (p[1][1], e)
+    return None
+
+
+def _via_logistic(b: Builder, g: Any, v: Any, ins: list[Any], params: dict) -> Found:
+    """log(1 / (1 + exp(t))) = -softplus(t): -g * sigmoid(t)."""
+    found = _logistic_exponent(b, v)
+    if found is None:
+        return None
+    t, between = found
+    return [(t, _mk(b, mt.NegOp, _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, t))))], between
+
+
+def _via_one_minus_sigmoid(b: Builder, g: Any, v: Any, ins: list[Any], params: dict) -> Found:
+    """log(1 - sigmoid(x)): -g * sigmoid(x); log(1 - 1/(1 + exp(t))) = log(sigmoid(t)):
+    g * sigmoid(-t)."""
+    one, sig = ins
+    if not _is_one(b, one) or not _same_shape(b, sig, v):
+        return None
+    p = b.producer(sig)
+    if p is not None and p[0] is mt.SigmoidOp:
+        x = p[1][0]
+        return [(x, _mk(b, mt.NegOp, _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, x))))], (sig,)
+    found = _logistic_exponent(b, sig)
+    if found is None:
+        return None
+    t, between = found
+    return [(t, _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, _mk(b, mt.NegOp, t))))], (sig, *between)
 
 
 def _softplus_grad(b: Builder, g: Any, x: Any) -> list[tuple[Any, Any]]:
@@ -221,6 +252,7 @@ COMPOSITE_PULLBACK: dict[tuple[type, type], Callable[..., Found]] = {
     (mt.LogOp, mt.SoftmaxOp): _via_softmax,
     (mt.LogOp, mt.SigmoidOp): _via_sigmoid,
     (mt.LogOp, mt.SubOp): _via_one_minus_sigmoid,
+    (mt.LogOp, mt.TrueDivOp): _via_logistic,
     (mt.LogOp, mt.AddOp): _via_one_plus_exp,
     (mt.LogOp, mt.SumOp): _via_sum_exp,
     (mt.Log1pOp, mt.ExpOp): _via_exp,

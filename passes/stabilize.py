@@ -5,6 +5,7 @@ return exact finite values where the naive formula overflows or takes log(0):
     log(1 + exp(x)), log(exp(x) + 1), log1p(exp(x))  ->  softplus(x)
     log(sigmoid(x))                                   ->  -softplus(-x)
     log(1 - sigmoid(x))                               ->  -softplus(x)
+    1 / (1 + exp(t)), 1 / (exp(t) + 1)                ->  sigmoid(-t)
     log(softmax(x, axis))                             ->  log_softmax(x, axis)
     log(sum(exp(x), axes))                            ->  logsumexp(x, axes)
 
@@ -166,7 +167,30 @@ class LogSumExpPattern(RewritePattern):
             _replace(rewriter, op, [mt.LogSumExpOp.make([exp.input], **total.params())])
 
 
+class ReciprocalOnePlusExpToSigmoidPattern(RewritePattern):
+    """1 / (1 + exp(t)) -> sigmoid(-t)   (the hand-written logistic 1/(1+exp(-x)); the
+    log rewrites above then apply to it)
+
+        %e = mt.exp %t   %a = mt.add %one, %e   %r = mt.true_div %one, %a
+      ->
+        %n = mt.neg %t   %r = mt.sigmoid %n
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: mt.TrueDivOp, rewriter: PatternRewriter) -> None:
+        add = _producer(op.rhs, mt.AddOp)
+        if add is None or not is_one(op.lhs) or not dt.is_float(dt.dtype_of(op.result.type)):
+            return
+        for one, e in ((add.lhs, add.rhs), (add.rhs, add.lhs)):
+            exp = _producer(e, mt.ExpOp)
+            if exp is not None and is_one(one):
+                neg = mt.NegOp.make([exp.input])
+                _replace(rewriter, op, [neg, mt.SigmoidOp.make([neg.results[0]])])
+                return
+
+
 STABILIZE_PATTERNS: tuple[type[RewritePattern], ...] = (
+    ReciprocalOnePlusExpToSigmoidPattern,
     LogOnePlusExpToSoftplusPattern, Log1pExpToSoftplusPattern, LogSigmoidToSoftplusPattern,
     LogOneMinusSigmoidToSoftplusPattern, LogSoftmaxPattern, LogSumExpPattern)
 

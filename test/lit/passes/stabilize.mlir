@@ -179,3 +179,32 @@ func.func @logsumexp_no_match(%x: tensor<?x?xf64>) -> tensor<?xf64> {
   %r = mt.log %s : tensor<?xf64> -> tensor<?xf64>
   func.return %r : tensor<?xf64>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @reciprocal_one_plus_exp
+// CHECK:         %[[N:.*]] = mt.neg %t
+// CHECK-NEXT:    %[[S:.*]] = mt.sigmoid %[[N]]
+// CHECK-NEXT:    func.return %[[S]]
+func.func @reciprocal_one_plus_exp(%t: tensor<?xf64>) -> tensor<?xf64> {
+  %one = mt.constant {value = dense<1.0> : tensor<1xf64>} : tensor<1xf64>
+  %e = mt.exp %t : tensor<?xf64> -> tensor<?xf64>
+  %a = mt.add %one, %e : tensor<1xf64>, tensor<?xf64> -> tensor<?xf64>
+  %r = mt.true_div %one, %a : tensor<1xf64>, tensor<?xf64> -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}
+
+// -----
+
+// The numerator is not 1: no logistic to rewrite.
+// CHECK-LABEL: func.func @reciprocal_one_plus_exp_no_match
+// CHECK:         mt.true_div
+// CHECK-NOT:     mt.sigmoid
+func.func @reciprocal_one_plus_exp_no_match(%t: tensor<?xf64>) -> tensor<?xf64> {
+  %one = mt.constant {value = dense<1.0> : tensor<1xf64>} : tensor<1xf64>
+  %two = mt.constant {value = dense<2.0> : tensor<1xf64>} : tensor<1xf64>
+  %e = mt.exp %t : tensor<?xf64> -> tensor<?xf64>
+  %a = mt.add %one, %e : tensor<1xf64>, tensor<?xf64> -> tensor<?xf64>
+  %r = mt.true_div %two, %a : tensor<1xf64>, tensor<?xf64> -> tensor<?xf64>
+  func.return %r : tensor<?xf64>
+}

@@ -237,3 +237,13 @@ def test_theano_logistic_regression_tutorial_learns() -> None:
     assert np.isfinite(costs).all() and costs[-1] < costs[0] / 10
     predict = mlc.function([x], p_1 > 0.5)
     assert (predict(xs) == ys).mean() == 1.0
+
+
+def test_theano_tensor_aliases() -> None:
+    x = T.dvector("x")
+    assert float(mlc.function([x], T.grad((x ** 2).sum(), x))([3.0])[0]) == 6.0
+    np.testing.assert_array_equal(mlc.function([x], T.jacobian(x * 2, x))([1.0, 2.0]), 2 * np.eye(2))
+    np.testing.assert_array_equal(mlc.function([x], T.hessian((x ** 2).sum(), x))([1.0]), [[2.0]])
+    v = T.dvector("v")
+    np.testing.assert_array_equal(mlc.function([x, v], T.Rop(x * 3, x, v))([1.0], [2.0]), [6.0])
+    np.testing.assert_array_equal(mlc.function([x, v], T.Lop(x * 3, x, v))([1.0], [2.0]), [6.0])

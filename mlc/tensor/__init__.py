@@ -39,8 +39,39 @@ globals().update(CONSTRUCTORS)
 TensorVariable = Variable
 TensorConstant = Constant
 
+
+def grad(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """`T.grad` (Theano's alias of `theano.grad`): see `mlc.gradient.grad`."""
+    from mlc.gradient import grad as _grad
+    return _grad(*args, **kwargs)
+
+
+def jacobian(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """`T.jacobian`: see `mlc.gradient.jacobian`."""
+    from mlc.gradient import jacobian as _jacobian
+    return _jacobian(*args, **kwargs)
+
+
+def hessian(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """`T.hessian`: see `mlc.gradient.hessian`."""
+    from mlc.gradient import hessian as _hessian
+    return _hessian(*args, **kwargs)
+
+
+def Rop(*args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802 (Theano's name)
+    """`T.Rop`: see `mlc.gradient.Rop`."""
+    from mlc.gradient import Rop as _rop
+    return _rop(*args, **kwargs)
+
+
+def Lop(*args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802 (Theano's name)
+    """`T.Lop`: see `mlc.gradient.Lop`."""
+    from mlc.gradient import Lop as _lop
+    return _lop(*args, **kwargs)
+
 __all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
            "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
            "switch", "transpose", "where", "nnet", "logsumexp", "set_subtensor", "inc_subtensor",
+           "grad", "jacobian", "hessian", "Rop", "Lop",
            *_math_names, *_elemwise_math_names,
            *_structure2_names, *_structure2_math_names, *CONSTRUCTORS]

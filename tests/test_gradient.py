@@ -245,5 +245,6 @@ def test_theano_tensor_aliases() -> None:
     np.testing.assert_array_equal(mlc.function([x], T.jacobian(x * 2, x))([1.0, 2.0]), 2 * np.eye(2))
     np.testing.assert_array_equal(mlc.function([x], T.hessian((x ** 2).sum(), x))([1.0]), [[2.0]])
     v = T.dvector("v")
-    np.testing.assert_array_equal(mlc.function([x, v], T.Rop(x * 3, x, v))([1.0], [2.0]), [6.0])
-    np.testing.assert_array_equal(mlc.function([x, v], T.Lop(x * 3, x, v))([1.0], [2.0]), [6.0])
+    for op in (T.Rop, T.Lop):  # x * 3 is linear: the product does not need x
+        f = mlc.function([x, v], op(x * 3, x, v), on_unused_input="ignore")
+        np.testing.assert_array_equal(f([1.0], [2.0]), [6.0])

@@ -22,6 +22,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.utils.target import Target
 
 from mlc.dialects import loop
+from mlc.passes.c_blas import BLAS_HANDLERS
 from mlc.passes.c_indexing import INDEXING_HANDLERS
 from mlc.passes.c_structure2 import STRUCTURE2_HANDLERS
 from mlc.passes.c_scalar import CODE_FOR_OP, PRELUDE, constant_literal, ctype
@@ -280,7 +281,7 @@ CEmitter.HANDLERS = {
     func.CallOp: CEmitter._call, func.ReturnOp: CEmitter._return, memref.AllocOp: CEmitter._alloc,
     loop.AllocOutputOp: CEmitter._alloc_output, loop.ConstantOp: CEmitter._loop_constant,
     loop.CheckOp: CEmitter._check, **ViewEmitter.VIEW_HANDLERS,
-    **INDEXING_HANDLERS, **STRUCTURE2_HANDLERS,
+    **INDEXING_HANDLERS, **STRUCTURE2_HANDLERS, **BLAS_HANDLERS,
 }
 
 

@@ -24,7 +24,7 @@ GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
 }
 VERIFYING_MODES = frozenset({"DebugMode"})
 """Modes that verify the IR after every pass (slower; catches pass bugs at their source)."""
-TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop",)
+TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop", "insert-blas")
 TO_SCF: tuple[str, ...] = ("convert-loop-to-scf", "canonicalize", "cse")
 STAGES = ("mt", "loop", "scf", "c")
 
@@ -34,11 +34,13 @@ def make_context() -> Context:
     from xdsl.dialects import arith, builtin, func, math, memref, scf
 
     from mlc.dialects.ad import AD
+    from mlc.dialects.blas import BLAS
     from mlc.dialects.loop import LOOP
     from mlc.dialects.mt import MT
 
     ctx = Context()
-    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP, AD):
+    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP, AD,
+              BLAS):
         ctx.load_dialect(d)
     return ctx
 

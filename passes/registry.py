@@ -37,6 +37,11 @@ def _loop_to_scf() -> type[ModulePass]:
     return ConvertLoopToScfPass
 
 
+def _insert_blas() -> type[ModulePass]:
+    from mlc.passes.insert_blas import InsertBlasPass
+    return InsertBlasPass
+
+
 def _autodiff() -> type[ModulePass]:
     from mlc.passes.autodiff import AutodiffPass
     return AutodiffPass
@@ -55,6 +60,7 @@ MLC_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "stabilize": _stabilize,
     "convert-mt-to-loop": _mt_to_loop,
     "convert-loop-to-scf": _loop_to_scf,
+    "insert-blas": _insert_blas,
 }
 
 

@@ -125,6 +125,25 @@ def _source_key(source: str, flags: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
+BLAS_MARKER = "#define MLC_USE_BLAS 1"
+"""A source containing this line includes cblas.h and links OpenBLAS (passes/c_blas.py)."""
+
+
+def source_flags(source: str) -> tuple[str, ...]:
+    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER."""
+    return blas_flags() if BLAS_MARKER in source else ()
+
+
+@functools.lru_cache(maxsize=None)
+def blas_flags() -> tuple[str, ...]:
+    """Include, link and rpath flags of the `scipy-openblas64` wheel's OpenBLAS."""
+    import scipy_openblas64 as ob
+
+    lib_dir = ob.get_lib_dir()
+    return (f"-I{ob.get_include_dir()}", f"-L{lib_dir}", f"-l{ob.get_library()}",
+            f"-Wl,-rpath,{lib_dir}")
+
+
 def _write_atomic(path: str, data: bytes) -> None:
     directory = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
@@ -152,11 +171,12 @@ def compile_c(
 ) -> str:
     """Compile one C translation unit into a shared library; return the .so path.
 
-    Cached by the sha256 of the source, the flags, the compiler version, the CPU and the
-    ABI version: a hit runs no process at all except, once per process, `gcc --version`.
+    Sources that call BLAS (see `source_flags`) get OpenBLAS's flags added here.
+    Cached by the sha256 of the source, the flags (added ones included), the compiler
+    version, the CPU and the ABI version: a hit runs no process at all except, once per process, `gcc --version`.
     Raises CompileError (with gcc's stderr and a kept copy of the source) on failure.
     """
-    flags = tuple(flags)
+    flags = tuple(flags) + source_flags(source)
     directory = _cache_dir(cache_dir)
     key = _source_key(source, flags)
     so_path = os.path.join(directory, f"mlc_{key[:40]}.so")

@@ -24,7 +24,7 @@ GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
 }
 VERIFYING_MODES = frozenset({"DebugMode"})
 """Modes that verify the IR after every pass (slower; catches pass bugs at their source)."""
-TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop", "insert-blas")
+TO_LOOP: tuple[str, ...] = ("convert-mt-to-loop", "fuse-elemwise", "insert-blas")
 TO_SCF: tuple[str, ...] = ("convert-loop-to-scf", "canonicalize", "cse")
 STAGES = ("mt", "loop", "scf", "c")
 

@@ -37,6 +37,11 @@ def _loop_to_scf() -> type[ModulePass]:
     return ConvertLoopToScfPass
 
 
+def _fuse_elemwise() -> type[ModulePass]:
+    from mlc.passes.fuse_elemwise import FuseElemwisePass
+    return FuseElemwisePass
+
+
 def _insert_blas() -> type[ModulePass]:
     from mlc.passes.insert_blas import InsertBlasPass
     return InsertBlasPass
@@ -61,6 +66,7 @@ MLC_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "convert-mt-to-loop": _mt_to_loop,
     "convert-loop-to-scf": _loop_to_scf,
     "insert-blas": _insert_blas,
+    "fuse-elemwise": _fuse_elemwise,
 }
 
 

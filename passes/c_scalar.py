@@ -25,6 +25,33 @@ PRELUDE = r"""
 #include <string.h>
 #include <math.h>
 #include "mlc_abi.h"
+#ifdef MLC_VECTOR_MATH /* glibc libmvec: let gcc vectorize loops calling these (runtime/compile.py) */
+#define MLC_SIMD __attribute__((__simd__("notinbranch")))
+MLC_SIMD double exp(double); MLC_SIMD float expf(float);
+MLC_SIMD double log(double); MLC_SIMD float logf(float);
+MLC_SIMD double log1p(double); MLC_SIMD float log1pf(float);
+MLC_SIMD double expm1(double); MLC_SIMD float expm1f(float);
+MLC_SIMD double sin(double); MLC_SIMD float sinf(float);
+MLC_SIMD double cos(double); MLC_SIMD float cosf(float);
+MLC_SIMD double tan(double); MLC_SIMD float tanf(float);
+MLC_SIMD double tanh(double); MLC_SIMD float tanhf(float);
+MLC_SIMD double sinh(double); MLC_SIMD float sinhf(float);
+MLC_SIMD double cosh(double); MLC_SIMD float coshf(float);
+MLC_SIMD double asin(double); MLC_SIMD float asinf(float);
+MLC_SIMD double acos(double); MLC_SIMD float acosf(float);
+MLC_SIMD double atan(double); MLC_SIMD float atanf(float);
+MLC_SIMD double asinh(double); MLC_SIMD float asinhf(float);
+MLC_SIMD double acosh(double); MLC_SIMD float acoshf(float);
+MLC_SIMD double atanh(double); MLC_SIMD float atanhf(float);
+MLC_SIMD double exp2(double); MLC_SIMD float exp2f(float);
+MLC_SIMD double log2(double); MLC_SIMD float log2f(float);
+MLC_SIMD double log10(double); MLC_SIMD float log10f(float);
+MLC_SIMD double erf(double); MLC_SIMD float erff(float);
+MLC_SIMD double erfc(double); MLC_SIMD float erfcf(float);
+MLC_SIMD double cbrt(double); MLC_SIMD float cbrtf(float);
+MLC_SIMD double pow(double, double); MLC_SIMD float powf(float, float);
+MLC_SIMD double atan2(double, double); MLC_SIMD float atan2f(float, float);
+#endif
 
 #define MLC_IDIV(T) static inline T mlc_floordiv_##T(T a, T b) { \
     if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); \

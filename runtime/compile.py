@@ -130,8 +130,31 @@ BLAS_MARKER = "#define MLC_USE_BLAS 1"
 
 
 def source_flags(source: str) -> tuple[str, ...]:
-    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER."""
-    return blas_flags() if BLAS_MARKER in source else ()
+    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER,
+    and glibc's vector math library when it is there (see `vector_math_flags`)."""
+    return (blas_flags() if BLAS_MARKER in source else ()) + vector_math_flags()
+
+
+_LIBMVEC_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64")
+
+
+@functools.lru_cache(maxsize=None)
+def vector_math_flags() -> tuple[str, ...]:
+    """`-DMLC_VECTOR_MATH -lmvec` on x86-64 glibc systems that ship libmvec (glibc >= 2.35
+    has exp, log, log1p, sin, tanh, ... in SIMD form, within 4 ulp). The emitted prelude
+    then declares those functions `simd`, so gcc vectorizes loops that call them; without
+    libmvec the flags are empty and the same C calls the scalar functions."""
+    if platform.machine() != "x86_64" or os.environ.get("MLC_NO_VECTOR_MATH"):
+        return ()
+    if not any(os.path.exists(os.path.join(d, "libmvec.so.1")) for d in _LIBMVEC_DIRS):
+        return ()
+    try:  # the full set of functions declared in the prelude arrived in glibc 2.35
+        major, minor = os.confstr("CS_GNU_LIBC_VERSION").split()[1].split(".")[:2]
+        if (int(major), int(minor)) < (2, 35):
+            return ()
+    except (ValueError, OSError, IndexError, AttributeError):
+        return ()
+    return ("-DMLC_VECTOR_MATH", "-lmvec")
 
 
 @functools.lru_cache(maxsize=None)

@@ -53,7 +53,9 @@ def test_without_the_pass_gives_the_same_values(monkeypatch):
     plain = mlc.function([x], design(x) * 3)
     assert kernels(plain) == 12
     a = RNG.standard_normal(257)
-    np.testing.assert_array_equal(fused(a), plain(a))
+    # vectorized libm (libmvec, within 4 ulp) may round differently from the scalar
+    # remainder loop, so fused and unfused agree to rounding, not bit for bit
+    np.testing.assert_allclose(fused(a), plain(a), rtol=1e-13, atol=1e-15)
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +117,8 @@ def test_shared_intermediate_is_computed_once():
     f = mlc.function([x], [T.sin(t), T.cos(t)])
     a = RNG.standard_normal(20)
     s, c = f(a)
-    np.testing.assert_allclose(s, np.sin(np.exp(a) + 1), rtol=1e-14)
-    np.testing.assert_allclose(c, np.cos(np.exp(a) + 1), rtol=1e-14)
+    np.testing.assert_allclose(s, np.sin(np.exp(a) + 1), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(c, np.cos(np.exp(a) + 1), rtol=1e-12, atol=1e-14)
     assert kernels(f) == 3
 
 

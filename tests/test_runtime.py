@@ -626,3 +626,12 @@ def test_key_value_cache_round_trip(tmp_path):
 def test_load_library_caches_by_path(cache_dir):
     path = compile_c(VEC_ADD, cache_dir=cache_dir)
     assert load_library(path) is load_library(os.path.relpath(path))
+
+
+def test_vector_math_flags_are_consistent():
+    """libmvec is used only where it exists; the flags are part of every source's flags."""
+    from mlc.runtime.compile import source_flags, vector_math_flags
+
+    flags = vector_math_flags()
+    assert flags in ((), ("-DMLC_VECTOR_MATH", "-lmvec"))
+    assert source_flags("int f(void) { return 0; }\n") == flags

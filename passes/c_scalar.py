@@ -76,6 +76,17 @@ static inline double mlc_maxf(double a, double b) { return (a > b || a != a) ? a
 static inline double mlc_minf(double a, double b) { return (a < b || a != a) ? a : b; }
 static inline float mlc_maxf_f(float a, float b) { return (a > b || a != a) ? a : b; }
 static inline float mlc_minf_f(float a, float b) { return (a < b || a != a) ? a : b; }
+/* Scratch buffers live in a per-library arena (slot k = the k-th memref.alloc of
+   mlc_entry): each slot keeps its memory across calls and grows when a call needs more, so
+   steady-state calls allocate nothing. Calls never overlap: the runtime holds the GIL. */
+static void *mlc_arena_get(void **slot, size_t *cap, size_t bytes) {
+  if (*cap < bytes) {
+    free(*slot);
+    *slot = malloc(bytes);
+    *cap = *slot ? bytes : 0;
+  }
+  return *slot;
+}
 static inline void mlc_slice(int64_t n, int64_t start, int64_t stop, int64_t step,
                              int64_t *begin, int64_t *len) {
   /* Python's slice.indices(n) and len(range(...)) */

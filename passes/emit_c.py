@@ -165,12 +165,13 @@ class CEmitter(ViewEmitter):
             shape_off += r
         self.emit_block(f.body.block.ops)
         code, self.out = self.out.getvalue(), body
+        n = max(self.scratch, 1)
+        self.out.write(f"static void *mlc_arena[{n}];\nstatic size_t mlc_arena_cap[{n}];\n\n")
         self.out.write("int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, "
                        "const int64_t *strides) {\n")
-        self.out.write(f"  int64_t mlc_rc = 0;\n  void *mlc_scratch[{max(self.scratch, 1)}] = {{0}};\n")
+        self.out.write("  int64_t mlc_rc = 0;\n")
         self.out.write(code)
-        self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n")
-        self.out.write(f"  for (int i = 0; i < {max(self.scratch, 1)}; ++i) free(mlc_scratch[i]);\n"
+        self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n"
                        "  return mlc_rc;\n}\n")
 
     def emit_block(self, ops) -> None:
@@ -240,11 +241,10 @@ class CEmitter(ViewEmitter):
         el = ctype(t.element_type)
         n = self.name(op.memref)
         count = " * ".join(["(size_t)1"] + sizes)
-        if self.depth > 1:  # inside a loop: the previous iteration's buffer is done with
-            self.line(f"free(mlc_scratch[{self.scratch}]);")
-        self.line(f"{el} *restrict {n} = ({el} *)malloc(sizeof({el}) * ({count} + 1));")
+        k = self.scratch  # arena slot k: reused by every call (and loop iteration)
+        self.line(f"{el} *restrict {n} = ({el} *)mlc_arena_get(&mlc_arena[{k}], "
+                  f"&mlc_arena_cap[{k}], sizeof({el}) * ({count} + 1));")
         self.line(f"if (!{n}) {self.fail(1, [])}")
-        self.line(f"mlc_scratch[{self.scratch}] = {n};")
         self.scratch += 1
         self.contiguous(op.memref, n, sizes)
 

@@ -635,3 +635,23 @@ def test_vector_math_flags_are_consistent():
     flags = vector_math_flags()
     assert flags in ((), ("-DMLC_VECTOR_MATH", "-lmvec"))
     assert source_flags("int f(void) { return 0; }\n") == flags
+
+
+def test_scratch_arena_is_reused_and_grows():
+    """Intermediate buffers come from a per-function arena: calls of growing and shrinking
+    sizes stay correct, and results never alias the arena (outputs are fresh arrays)."""
+    import mlc
+    import mlc.tensor as T
+
+    x = T.dvector("x")
+    f = mlc.function([x], (T.exp(x) * 2).sum() + T.exp(x).max())  # intermediates: scratch
+    g = mlc.function([x], T.exp(x) + 1)
+    outs = []
+    for n in (5, 1000, 3, 0, 2000, 7):
+        v = np.linspace(-1, 1, n)
+        ref = (np.exp(v) * 2).sum() + (np.exp(v).max() if n else -np.inf)
+        if n:
+            np.testing.assert_allclose(f(v), ref, rtol=1e-12)
+        outs.append((g(v), np.exp(v) + 1))
+    for got, want in outs:  # earlier outputs were not overwritten by later calls
+        np.testing.assert_allclose(got, want, rtol=1e-12)

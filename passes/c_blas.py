@@ -25,7 +25,7 @@ static int mlc_blas_mat_@P(const @T *p, int64_t r, int64_t c, int64_t s0, int64_
   *tmp = NULL; *m = p; *tr = 0;
   if ((c <= 1 || s1 == 1) && (r <= 1 || s0 >= c1)) { *ld = r <= 1 ? c1 : s0; return 0; }
   if ((r <= 1 || s0 == 1) && (c <= 1 || s1 >= r1)) { *ld = c <= 1 ? r1 : s1; *tr = 1; return 0; }
-  *tmp = (@T *)malloc(sizeof(@T) * (size_t)(r * c + 1));
+  *tmp = (@T *)malloc(mlc_bytes(sizeof(@T), mlc_smul((size_t)r, (size_t)c)));
   if (!*tmp) return 1;
   for (int64_t i = 0; i < r; ++i)
     for (int64_t j = 0; j < c; ++j) (*tmp)[i * c + j] = p[i * s0 + j * s1];
@@ -37,7 +37,7 @@ static int mlc_blas_mat_@P(const @T *p, int64_t r, int64_t c, int64_t s0, int64_
 static int mlc_blas_vec_@P(const @T *p, int64_t n, int64_t s, const @T **v, int64_t *inc, @T **tmp) {
   *tmp = NULL; *v = p; *inc = n <= 1 ? 1 : s;
   if (n <= 1 || s >= 1) return 0;
-  *tmp = (@T *)malloc(sizeof(@T) * (size_t)(n + 1));
+  *tmp = (@T *)malloc(mlc_bytes(sizeof(@T), (size_t)n));
   if (!*tmp) return 1;
   for (int64_t i = 0; i < n; ++i) (*tmp)[i] = p[i * s];
   *v = *tmp; *inc = 1;
@@ -50,7 +50,7 @@ static int mlc_gemm_@P(int64_t M, int64_t N, int64_t K, double alpha, double bet
                        @T *c, int64_t cs0, int64_t cs1) {
   if (M == 0 || N == 0) return 0;
   const int dense_c = (N <= 1 || cs1 == 1) && (M <= 1 || cs0 >= N);
-  @T *out = dense_c ? c : (@T *)malloc(sizeof(@T) * (size_t)(M * N + 1));
+  @T *out = dense_c ? c : (@T *)malloc(mlc_bytes(sizeof(@T), mlc_smul((size_t)M, (size_t)N)));
   const @T *am, *bm; int64_t lda, ldb; int ta, tb; @T *atmp = NULL, *btmp = NULL;
   int rc = !out || mlc_blas_mat_@P(a, M, K, as0, as1, &am, &lda, &ta, &atmp)
            || mlc_blas_mat_@P(b, K, N, bs0, bs1, &bm, &ldb, &tb, &btmp);
@@ -75,7 +75,7 @@ static int mlc_gemv_@P(int64_t M, int64_t K, double alpha, double beta,
                        const @T *a, int64_t as0, int64_t as1, const @T *x, int64_t xs, @T *y, int64_t ys) {
   if (M == 0) return 0;
   const int dense_y = M <= 1 || ys >= 1;
-  @T *out = dense_y ? y : (@T *)malloc(sizeof(@T) * (size_t)(M + 1));
+  @T *out = dense_y ? y : (@T *)malloc(mlc_bytes(sizeof(@T), (size_t)M));
   const @T *am, *xv; int64_t lda, incx; int ta; @T *atmp = NULL, *xtmp = NULL;
   int rc = !out || mlc_blas_mat_@P(a, M, K, as0, as1, &am, &lda, &ta, &atmp)
            || mlc_blas_vec_@P(x, K, xs, &xv, &incx, &xtmp);

@@ -79,6 +79,16 @@ static inline float mlc_minf_f(float a, float b) { return (a < b || a != a) ? a 
 /* Scratch buffers live in a per-library arena (slot k = the k-th memref.alloc of
    mlc_entry): each slot keeps its memory across calls and grows when a call needs more, so
    steady-state calls allocate nothing. Calls never overlap: the runtime holds the GIL. */
+/* Bytes for `count` elements (+1, so that size 0 is a valid allocation), saturating to
+   SIZE_MAX (an allocation that fails) instead of wrapping: sizes multiply together from
+   input shapes, and broadcast (stride-0) inputs can have huge shapes. */
+static inline size_t mlc_smul(size_t a, size_t b) {
+  size_t r;
+  return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+static inline size_t mlc_bytes(size_t elsize, size_t count) {
+  return count >= SIZE_MAX / elsize - 1 ? SIZE_MAX : elsize * (count + 1);
+}
 static void *mlc_arena_get(void **slot, size_t *cap, size_t bytes) {
   if (*cap < bytes) {
     free(*slot);

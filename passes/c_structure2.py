@@ -57,8 +57,8 @@ static int mlc_sort_@N(const @T *src, @T *dst, int64_t *arg, int64_t outer, int6
      (stable positions). NaNs are moved to the end first, in order, so the sort itself
      compares with < only. */
   if (n == 0 || outer == 0 || inner == 0) return 0;
-  @T *keys = (@T *)malloc(sizeof(@T) * 2 * (size_t)n);
-  int64_t *pos = arg ? (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)n) : NULL;
+  @T *keys = (@T *)malloc(mlc_bytes(sizeof(@T), mlc_smul(2, (size_t)n)));
+  int64_t *pos = arg ? (int64_t *)malloc(mlc_bytes(sizeof(int64_t), mlc_smul(2, (size_t)n))) : NULL;
   if (!keys || (arg && !pos)) { free(keys); free(pos); return 1; }
   for (int64_t o = 0; o < outer; ++o) for (int64_t c = 0; c < inner; ++c) {
     const int64_t base = o * n * inner + c;

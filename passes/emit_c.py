@@ -240,10 +240,12 @@ class CEmitter(ViewEmitter):
         sizes = self.sizes_of(t, op.dynamic_sizes)
         el = ctype(t.element_type)
         n = self.name(op.memref)
-        count = " * ".join(["(size_t)1"] + sizes)
+        count = "(size_t)1"
+        for size in sizes:  # saturating: a wrapped product would under-allocate
+            count = f"mlc_smul({count}, (size_t)({size}))"
         k = self.scratch  # arena slot k: reused by every call (and loop iteration)
         self.line(f"{el} *restrict {n} = ({el} *)mlc_arena_get(&mlc_arena[{k}], "
-                  f"&mlc_arena_cap[{k}], sizeof({el}) * ({count} + 1));")
+                  f"&mlc_arena_cap[{k}], mlc_bytes(sizeof({el}), {count}));")
         self.line(f"if (!{n}) {self.fail(1, [])}")
         self.scratch += 1
         self.contiguous(op.memref, n, sizes)

@@ -655,3 +655,21 @@ def test_scratch_arena_is_reused_and_grows():
         outs.append((g(v), np.exp(v) + 1))
     for got, want in outs:  # earlier outputs were not overwritten by later calls
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_huge_broadcast_shapes_cannot_wrap_a_scratch_allocation(tmp_path):
+    """Stride-0 inputs can carry shapes whose product overflows 64 bits; the scratch size
+    saturates, so the call raises MemoryError instead of under-allocating (a crash)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "huge.py"
+    script.write_text(
+        "import numpy as np, mlc, mlc.tensor as T\n"
+        "x, y = T.dcol('x'), T.drow('y')\n"
+        "f = mlc.function([x, y], (x * y).sum())\n"
+        "a = np.broadcast_to(np.ones((1, 1)), (2**33, 1))\n"
+        "b = np.broadcast_to(np.ones((1, 1)), (1, 2**31))\n"
+        "try:\n    f(a, b)\nexcept MemoryError:\n    print('MemoryError')\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "MemoryError" in r.stdout, (r.returncode, r.stderr[-2000:])

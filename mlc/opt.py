@@ -82,11 +82,18 @@ class MlcOptMain(xDSLOptMain):
         super().setup_pipeline()
 
 
+XDSL_DESCRIPTIONS = {
+    "cse": "Merge identical side-effect-free ops (xDSL's common subexpression elimination).",
+    "dce": "Remove ops whose results are unused (xDSL's dead code elimination).",
+}
+"""One-line descriptions of the xDSL passes whose classes have no docstring."""
+
+
 def list_passes() -> str:
     lines = ["mlc passes:"]
     for name, factory in MLC_PASSES.items():
         doc = (factory().__doc__ or "").strip().splitlines()
-        lines.append(f"  {name:22s} {doc[0] if doc else ''}")
+        lines.append(f"  {name:22s} {doc[0] if doc else XDSL_DESCRIPTIONS.get(name, '')}")
     lines.append("pipelines (--pipeline NAME):")
     for name, passes in NAMED_PIPELINES.items():
         lines.append(f"  {name:22s} {','.join(passes)}")

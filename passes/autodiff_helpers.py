@@ -10,7 +10,7 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import Builder
+from mlc.passes.autodiff_core import ZERO, Builder, Node
 
 
 def dtype(b: Builder, v: Any) -> str:
@@ -65,3 +65,24 @@ def count(b: Builder, x: Any, axes: tuple[int, ...], like: Any) -> Any:
     n = cast(b, n if n is not None else b.constant(np.array(1, np.int64)), dtype(b, like))
     rank = len(shape(b, like))
     return mk(b, mt.DimShuffleOp, n, pattern=(-1,) * rank) if rank else n
+
+
+def reduce_to(b: Builder, g: Any, y: Any) -> Any:
+    """g summed down to the shape and dtype of y, which g's shape broadcasts from (leading
+    axes y lacks, then y's broadcastable axes)."""
+    extra = len(shape(b, g)) - len(shape(b, y))
+    if extra > 0:
+        g = mk(b, mt.SumOp, g, axes=tuple(range(extra)))
+    return unbroadcast(b, g, y)
+
+
+def zero_grads(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    """Pullback of a piecewise-constant or integer-valued op: connected, zero."""
+    return [ZERO] * len(n.inputs)
+
+
+def linear_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    """Pushforward of an op linear in its first input (structure, indexing reads): the
+    same op applied to the tangent, with the other operands and parameters unchanged."""
+    t = tins[0]
+    return [None if t is None or t is ZERO else mk(b, n.op, t, *n.inputs[1:], **n.params)]

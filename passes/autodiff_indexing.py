@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
-from mlc.passes.autodiff_helpers import cast, dtype, mk, shape, unbroadcast
+from mlc.passes.autodiff_helpers import cast, dtype, linear_pushforward, mk, reduce_to
 
 READ_TO_INC: dict[type, type] = {
     mt.SubtensorOp: mt.IncSubtensorOp, mt.DynamicSubtensorOp: mt.IncSubtensorOp,
@@ -38,14 +38,6 @@ def _params(n: Node) -> dict[str, Any]:
     return params
 
 
-def _reduce_to(b: Builder, g: Any, y: Any) -> Any:
-    """g (the indexed region's shape) summed down to the value y's shape and dtype."""
-    extra = len(shape(b, g)) - len(shape(b, y))
-    if extra > 0:
-        g = mk(b, mt.SumOp, g, axes=tuple(range(extra)))
-    return unbroadcast(b, g, y)
-
-
 def _read_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     x, idx = n.inputs[0], list(n.inputs[1:])
     zeros = materialize(b, ZERO, x)
@@ -55,23 +47,16 @@ def _read_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
 
 
 def _write_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x, y, idx = n.inputs[0], n.inputs[1], list(n.inputs[2:])
+    y, idx = n.inputs[1], list(n.inputs[2:])
     g = gouts[0]
     region = mk(b, WRITE_TO_READ[n.op], g, *idx, **n.params)
-    gy = _reduce_to(b, region, y)
+    gy = reduce_to(b, region, y)
     if n.op in (mt.IncSubtensorOp, mt.AdvancedIncSubtensorOp):
         gx = g
     else:  # the written region of x is overwritten: no gradient reaches it
         zero = materialize(b, ZERO, region)
         gx = mk(b, WRITE_TO_SET[n.op], g, zero, *idx, **n.params)
     return [gx, gy] + [None] * len(idx)
-
-
-def _read_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    t = tins[0]
-    if t is None or t is ZERO:
-        return [None]
-    return [mk(b, n.op, t, *n.inputs[1:], **n.params)]
 
 
 def _write_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
@@ -89,6 +74,6 @@ INDEXING_PULLBACK: dict[type, Callable] = {
     **{op: _write_pullback for op in WRITE_TO_READ},
 }
 INDEXING_PUSHFORWARD: dict[type, Callable] = {
-    **{op: _read_pushforward for op in READ_TO_INC},
+    **{op: linear_pushforward for op in READ_TO_INC},
     **{op: _write_pushforward for op in WRITE_TO_READ},
 }

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
@@ -34,9 +33,11 @@ from mlc.passes.autodiff_helpers import (  # noqa: F401 (re-exported for rule mo
     count,
     dtype,
     expand,
+    linear_pushforward,
     mk,
     shape,
     unbroadcast,
+    zero_grads,
 )
 
 
@@ -227,12 +228,6 @@ def _dimshuffle_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     return [mk(b, mt.DimShuffleOp, g, pattern=tuple(order))]
 
 
-def _same_params(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    """Pushforward of a linear structural op: apply it to the tangent."""
-    t = tins[0]
-    return [None if t in (None, ZERO) else mk(b, n.op, t, *n.inputs[1:], **n.params)]
-
-
 def _cast_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     x = n.inputs[0]
     return [cast(b, gouts[0], dtype(b, x)) if dt.is_float(dtype(b, x)) else ZERO]
@@ -252,24 +247,20 @@ def _grad_clip_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     return [mk(b, mt.MinimumOp, mk(b, mt.MaximumOp, g, lo_b), hi_b), None, None]
 
 
-def _zeros(b: Builder, n: Node, g: list[Any]) -> list[Any]:
-    return [ZERO] * len(n.inputs)
-
-
 def _disconnected(b: Builder, n: Node, g: list[Any]) -> list[Any]:
     return [None] * len(n.inputs)
 
 
 PULLBACK: dict[type, Callable] = {
     **{op: _elemwise_pullback for op in PARTIAL},
-    **{op: _zeros for op in ZERO_GRADIENT_OPS},
+    **{op: zero_grads for op in ZERO_GRADIENT_OPS},
     **{op: _disconnected for op in DISCONNECTED_OPS},
     **{op: _reduce_pullback for op in mt.REDUCE_OPS},
     mt.DotOp: _dot_pullback,
     mt.DimShuffleOp: _dimshuffle_pullback,
     mt.CastOp: _cast_pullback,
     mt.ConstantOp: _disconnected,
-    mt.ZeroGradOp: _zeros,
+    mt.ZeroGradOp: zero_grads,
     mt.GradClipOp: _grad_clip_pullback,
     **NNET_PULLBACK,
     **{op: with_composites(_elemwise_pullback) for op in (mt.LogOp, mt.Log1pOp)},
@@ -282,8 +273,8 @@ PUSHFORWARD: dict[type, Callable] = {
     **{op: (lambda b, n, t: [None]) for op in ZERO_GRADIENT_OPS + DISCONNECTED_OPS},
     **{op: _reduce_pushforward for op in mt.REDUCE_OPS},
     mt.DotOp: _dot_pushforward,
-    mt.DimShuffleOp: _same_params,
-    mt.ReshapeOp: _same_params,
+    mt.DimShuffleOp: linear_pushforward,
+    mt.ReshapeOp: linear_pushforward,
     mt.CastOp: _cast_pushforward,
     mt.ConstantOp: lambda b, n, t: [None],
     mt.ZeroGradOp: lambda b, n, t: [t[0]],

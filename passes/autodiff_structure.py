@@ -16,7 +16,15 @@ import numpy as np
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
-from mlc.passes.autodiff_helpers import cast, dtype, mk, shape, unbroadcast
+from mlc.passes.autodiff_helpers import (
+    cast,
+    dtype,
+    linear_pushforward,
+    mk,
+    reduce_to,
+    shape,
+    zero_grads,
+)
 
 
 def _i64(b: Builder, v: int) -> Any:
@@ -47,13 +55,6 @@ def arange_along(b: Builder, x: Any, axis: int, rank: int) -> Any:
     if rank == 1:
         return r
     return mk(b, mt.DimShuffleOp, r, pattern=tuple(0 if d == axis else -1 for d in range(rank)))
-
-
-def _reduce_to(b: Builder, g: Any, y: Any) -> Any:
-    extra = len(shape(b, g)) - len(shape(b, y))
-    if extra > 0:
-        g = mk(b, mt.SumOp, g, axes=tuple(range(extra)))
-    return unbroadcast(b, g, y)
 
 
 def _flip(b: Builder, v: Any, axis: int) -> Any:
@@ -98,7 +99,7 @@ def _bdot_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
 
 
 def _alloc_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    return [_reduce_to(b, gouts[0], n.inputs[0])] + [None] * (len(n.inputs) - 1)
+    return [reduce_to(b, gouts[0], n.inputs[0])] + [None] * (len(n.inputs) - 1)
 
 
 def _reshape_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
@@ -204,11 +205,6 @@ def _cumprod_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     return [mk(b, mt.MulOp, z, ratio)]
 
 
-def _same_op(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    t = tins[0]
-    return [None if t in (None, ZERO) else mk(b, n.op, t, *n.inputs[1:], **n.params)]
-
-
 def _join_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     out_dtype = dtype(b, n.outputs[0])
     parts = [cast(b, materialize(b, ZERO, x) if t in (None, ZERO) else t, out_dtype)
@@ -216,20 +212,11 @@ def _join_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     return [mk(b, mt.JoinOp, *parts, **n.params)]
 
 
-def _alloc_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    t = tins[0]
-    return [None if t in (None, ZERO) else mk(b, mt.AllocOp, t, *n.inputs[1:], **n.params)]
-
-
-def _zeros(b: Builder, n: Node, g: list[Any]) -> list[Any]:
-    return [ZERO] * len(n.inputs)
-
-
 ZERO_GRADIENT = (mt.ArgMaxOp, mt.ArgMinOp, mt.ArgSortOp, mt.NonzeroOp, mt.AnyOp, mt.AllOp,
                  mt.EyeOp, mt.ArangeOp)
 
 STRUCTURE_PULLBACK: dict[type, Callable] = {
-    **{op: _zeros for op in ZERO_GRADIENT},
+    **{op: zero_grads for op in ZERO_GRADIENT},
     mt.BatchedDotOp: _bdot_pullback, mt.AllocOp: _alloc_pullback,
     mt.ReshapeOp: _reshape_pullback, mt.DynReshapeOp: _reshape_pullback,
     mt.SpecifyShapeOp: _identity_pullback, mt.JoinOp: _join_pullback,
@@ -240,9 +227,9 @@ STRUCTURE_PULLBACK: dict[type, Callable] = {
 }
 STRUCTURE_PUSHFORWARD: dict[type, Callable] = {
     **{op: (lambda b, n, t: [None]) for op in ZERO_GRADIENT},
-    mt.BatchedDotOp: _bdot_pushforward, mt.AllocOp: _alloc_pushforward,
-    mt.DynReshapeOp: _same_op, mt.SpecifyShapeOp: _same_op, mt.JoinOp: _join_pushforward,
-    mt.SplitOp: _same_op, mt.RepeatOp: _same_op, mt.AllocDiagOp: _same_op,
-    mt.ExtractDiagOp: _same_op, mt.CumsumOp: _same_op, mt.CumprodOp: _cumprod_pushforward,
+    mt.BatchedDotOp: _bdot_pushforward, mt.AllocOp: linear_pushforward,
+    mt.DynReshapeOp: linear_pushforward, mt.SpecifyShapeOp: linear_pushforward, mt.JoinOp: _join_pushforward,
+    mt.SplitOp: linear_pushforward, mt.RepeatOp: linear_pushforward, mt.AllocDiagOp: linear_pushforward,
+    mt.ExtractDiagOp: linear_pushforward, mt.CumsumOp: linear_pushforward, mt.CumprodOp: _cumprod_pushforward,
     mt.SortOp: _sort_pushforward,
 }

@@ -14,7 +14,7 @@ operand (checked at run time), so the result is `count` rows of like's shape:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Sequence
+from typing import Any, Sequence
 
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Block, Region, SSAValue

@@ -179,7 +179,8 @@ ArgSpec parse_arg(py::handle item, const std::string &what_prefix) {
     s.itemsize = static_cast<int>(PyDataType_ELSIZE(d));
     Py_DECREF(d);
     s.name = t[2].is_none() ? "" : py::cast<std::string>(t[2]);
-    s.what = what_prefix + (s.name.empty() ? "" : " '" + s.name + "'");
+    // repr: a name with quotes, NULs or control characters stays readable in messages
+    s.what = what_prefix + (s.name.empty() ? "" : " " + py::repr(t[2]).cast<std::string>());
     return s;
 }
 
@@ -267,6 +268,20 @@ bool needs_copy(PyArrayObject *a, int itemsize) {
     return false;
 }
 
+/* What the emitted code relies on to stay inside the array: its ndim and dtype (our own
+ * buffers and loads are sized by them), native byte order, natural alignment, strides in
+ * whole elements, and the static sizes of the input's type (kernels loop to those
+ * constants). A few compares: cheap enough for trust_input's fast path too. */
+bool memory_safe(PyArrayObject *a, const ArgSpec &s) {
+    if (PyArray_NDIM(a) != s.ndim || PyArray_TYPE(a) != s.type_num) return false;
+    if (needs_copy(a, s.itemsize)) return false;
+    if (!s.has_static) return true;
+    const npy_intp *dims = PyArray_DIMS(a);
+    for (int d = 0; d < s.ndim; ++d)
+        if (s.static_shape[d] >= 0 && dims[d] != s.static_shape[d]) return false;
+    return true;
+}
+
 /* Appends the array's sizes and element strides (0 for dims of size <= 1, whose stride
  * NumPy leaves arbitrary) and returns its data pointer. */
 char *fill(PyArrayObject *a, int ndim, int itemsize, int64_t *&shapes, int64_t *&strides) {
@@ -281,6 +296,10 @@ char *fill(PyArrayObject *a, int ndim, int itemsize, int64_t *&shapes, int64_t *
 // ---- Function.
 
 char *alloc_output(mlc_ctx *ctx, int64_t index, const int64_t *shape);
+
+/* ctx->poll: runs Python's signal handlers (the GIL is held for the whole call), so
+ * Ctrl-C raises KeyboardInterrupt inside a long native loop. */
+int poll_signals(mlc_ctx *) { return PyErr_CheckSignals() < 0; }
 
 class Function {
   public:
@@ -465,9 +484,9 @@ char *Function::prepare_input(size_t i, PyObject *obj, Keep &keep, ScalarSlot *s
     const ArgSpec &s = inputs_[i];
     if (PyArray_Check(obj)) {
         auto *a = reinterpret_cast<PyArrayObject *>(obj);
-        // Even trusted, dtype and ndim are compared: our own buffers are sized by ndim.
-        if (trust_input && PyArray_NDIM(a) == s.ndim && PyArray_TYPE(a) == s.type_num)
-            return fill(a, s.ndim, s.itemsize, shapes, strides);
+        // trust_input skips conversions, never the checks that guard memory: an array
+        // that fails one of them takes the checked path below (a copy or an error).
+        if (trust_input && memory_safe(a, s)) return fill(a, s.ndim, s.itemsize, shapes, strides);
     } else if (s.ndim == 0 && write_scalar(s.type_num, obj, slot)) {
         return slot->bytes;
     }
@@ -531,17 +550,19 @@ PyObject *Function::call_kw(PyObject *args, PyObject *kwargs) {
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(kwargs, &pos, &key, &value)) {
-        const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
-        if (!k) return PyErr_Format(PyExc_TypeError, "keywords must be strings");
+        Py_ssize_t len = 0;  // names may hold NUL characters: compare whole strings
+        const char *utf8 = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &len) : nullptr;
+        if (!utf8) return PyErr_Format(PyExc_TypeError, "keywords must be strings");
+        std::string k(utf8, static_cast<size_t>(len));
         size_t i = 0;
         while (i < n && inputs_[i].name != k) ++i;
-        if (i == n) return PyErr_Format(PyExc_TypeError, "unexpected keyword argument '%s'", k);
+        if (i == n) return PyErr_Format(PyExc_TypeError, "unexpected keyword argument %R", key);
         size_t j = i + 1;
         while (j < n && inputs_[j].name != k) ++j;
         if (j < n)
-            return PyErr_Format(PyExc_TypeError, "ambiguous keyword argument '%s': inputs %zu "
-                                "and %zu both have that name", k, i, j);
-        if (all[i]) return PyErr_Format(PyExc_TypeError, "got multiple values for '%s'", k);
+            return PyErr_Format(PyExc_TypeError, "ambiguous keyword argument %R: inputs %zu "
+                                "and %zu both have that name", key, i, j);
+        if (all[i]) return PyErr_Format(PyExc_TypeError, "got multiple values for %R", key);
         all[i] = value;
     }
     for (size_t i = 0; i < n; ++i) {
@@ -563,6 +584,7 @@ PyObject *Function::invoke(char **data, const int64_t *shapes, const int64_t *st
     mlc_ctx ctx{};
     ctx.alloc_output = alloc_output;
     ctx.runtime = &state;
+    ctx.poll = poll_signals;
     int64_t rc = entry_(&ctx, data, shapes, strides);
     if (set_call_error(rc, ctx, results.data())) {
         for (size_t k = 0; k < n_out; ++k) Py_XDECREF(results[k]);

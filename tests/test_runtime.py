@@ -493,8 +493,8 @@ def test_trust_input_skips_checks_but_not_conversion(build):
     assert fn.trust_input is False
     fn.trust_input = True
     a = np.ones((2, 2))
-    s, _ = fn(a, np.ones((2, 2)))  # static size 1 unchecked: the kernel reads row 0 only
-    np.testing.assert_array_equal(s, 2 * a)
+    with pytest.raises(ValueError, match="dimension 0 must have size 1"):
+        fn(a, np.ones((2, 2)))  # static sizes guard memory: checked even when trusted
     s, _ = fn([[1.0, 2.0]], np.ones((1, 2)))  # not an ndarray: converted anyway
     np.testing.assert_array_equal(s, [[2.0, 3.0]])
     with pytest.raises(TypeError, match="expected 2 arguments"):

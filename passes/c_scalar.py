@@ -97,6 +97,31 @@ static void *mlc_arena_get(void **slot, size_t *cap, size_t bytes) {
   }
   return *slot;
 }
+/* Signal polls (mlc_abi.h): long loops add their work to the function's mlc_work after
+   each chunk and ask the runtime once it passes MLC_POLL_WORK. mlc_self is the context of the running
+   call (calls never overlap). */
+static mlc_ctx *mlc_self;
+#define MLC_POLL_WORK (INT64_C(1) << 18)
+static int mlc_poll_now(int64_t *work) {
+  *work = 0;
+  if (!mlc_self->poll || !mlc_self->poll(mlc_self)) return 0;
+  mlc_self->err_code = MLC_ERR_PYTHON;
+  return 1;
+}
+/* mlc_work: a local of each function, so the count stays in a register */
+#define MLC_POLL(n) ((mlc_work += (n)) >= MLC_POLL_WORK && mlc_poll_now(&mlc_work))
+static inline int64_t mlc_smul64(int64_t a, int64_t b) { /* a, b >= 0; saturating */
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+static inline int64_t mlc_trips(int64_t lb, int64_t ub, int64_t step) {
+  return ub > lb ? (ub - lb - 1) / step + 1 : 0;
+}
+/* The index span of one chunk: iterations doing about MLC_POLL_WORK work in all. */
+static inline int64_t mlc_chunk_span(int64_t step, int64_t work) {
+  const int64_t iterations = work >= MLC_POLL_WORK ? 1 : MLC_POLL_WORK / work;
+  return mlc_smul64(step, iterations);
+}
 static inline void mlc_slice(int64_t n, int64_t start, int64_t stop, int64_t step,
                              int64_t *begin, int64_t *len) {
   /* Python's slice.indices(n) and len(range(...)) */

@@ -145,6 +145,8 @@ class CEmitter(ViewEmitter):
         for i, a in enumerate(f.body.block.args):
             self.param(a, f"p{i}", params)
         self.out.write(f"static void {f.sym_name.data}({', '.join(params)}) {{\n")
+        if any(isinstance(o, scf.ForOp) and polls(o) for o in f.body.walk()):
+            self.line("int64_t mlc_work = 0;")
         for v, base, sizes in self.pending:
             self.contiguous(v, base, sizes)
         self.emit_block(f.body.block.ops)
@@ -169,7 +171,7 @@ class CEmitter(ViewEmitter):
         self.out.write(f"static void *mlc_arena[{n}];\nstatic size_t mlc_arena_cap[{n}];\n\n")
         self.out.write("int64_t mlc_entry(mlc_ctx *ctx, char **data, const int64_t *shapes, "
                        "const int64_t *strides) {\n")
-        self.out.write("  int64_t mlc_rc = 0;\n")
+        self.out.write("  int64_t mlc_rc = 0, mlc_work = 0;\n  mlc_self = ctx;\n")
         self.out.write(code)
         self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n"
                        "  return mlc_rc;\n}\n")
@@ -209,8 +211,11 @@ class CEmitter(ViewEmitter):
         for r, init, arg in zip(op.results, op.iter_args, carried):
             self.line(f"{ctype(r.type)} {self.name(r)} = {self.name(init)};")
             self.names[arg] = self.names[r]
-        i = self.name(iv)
-        self.line(f"for (int64_t {i} = {self.name(op.lb)}; {i} < {self.name(op.ub)}; {i} += {self.name(op.step)}) {{")
+        i, lb, ub, step = self.name(iv), self.name(op.lb), self.name(op.ub), self.name(op.step)
+        polled = polls(op)
+        if polled:  # strip-mined: a signal poll after every chunk of iterations
+            lb, ub = self.open_chunk(op, i, lb, ub, step)
+        self.line(f"for (int64_t {i} = {lb}; {i} < {ub}; {i} += {step}) {{")
         self.depth += 1
         for inner in block.ops:
             if isinstance(inner, scf.YieldOp):
@@ -222,10 +227,62 @@ class CEmitter(ViewEmitter):
                 self.emit_op(inner)
         self.depth -= 1
         self.line("}")
+        if polled:
+            self.close_chunk(op, lb, ub, step)
+
+    def open_chunk(self, op: scf.ForOp, i: str, lb: str, ub: str, step: str) -> tuple[str, str]:
+        """Open a loop over chunks of about MLC_POLL_WORK innermost iterations (one
+        iteration of `op` does `work` of them); returns the bounds of the loop over one
+        chunk, whose body is the original one (so gcc still vectorizes it)."""
+        c, work, span, end = f"{i}_c", f"{i}_work", f"{i}_span", f"{i}_end"
+        self.line(f"const int64_t {work} = {self.work_expr(op)};")
+        self.line(f"const int64_t {span} = mlc_chunk_span({step}, {work});")
+        self.line(f"for (int64_t {c} = {lb}; {c} < {ub}; {c} += {span}) {{")
+        self.depth += 1
+        self.line(f"const int64_t {end} = {ub} - {c} > {span} ? {c} + {span} : {ub};")
+        return c, end
+
+    def close_chunk(self, op: scf.ForOp, lb: str, ub: str, step: str) -> None:
+        i = self.name(op.body.block.args[0])
+        stop = "goto mlc_fail;" if self.in_entry(op) else "return;"
+        self.line(f"if (MLC_POLL(mlc_smul64(({ub} - {lb}) / {step}, {i}_work))) {stop}")
+        self.depth -= 1
+        self.line("}")
+
+    def work_expr(self, op: scf.ForOp) -> str:
+        """C expression: innermost iterations that one iteration of `op` runs (at least
+        1), from the trip counts of the loops inside it; a loop whose bounds are computed
+        inside `op` counts as one iteration (nothing to read them from yet)."""
+        terms = ["1"]
+        for inner in op.body.block.walk():
+            if not isinstance(inner, scf.ForOp) or any(isinstance(o, scf.ForOp) for o in inner.body.block.ops):
+                continue  # count only innermost loops: each of their iterations is work
+            trips = []
+            parent = inner
+            while parent is not op:
+                if isinstance(parent, scf.ForOp):
+                    trips.append(self.trips_expr(parent, op))
+                parent = parent.parent_op()
+            product = "1"
+            for t in trips:
+                product = f"mlc_smul64({product}, {t})"
+            terms.append(product)
+        return " + ".join(terms)
+
+    def trips_expr(self, loop_op: scf.ForOp, outer: scf.ForOp) -> str:
+        n = trip_count(loop_op)
+        if n is not None:
+            return str(n)
+        if any(defined_inside(v, outer) for v in (loop_op.lb, loop_op.ub, loop_op.step)):
+            return "1"
+        lb, ub, step = (self.name(v) for v in (loop_op.lb, loop_op.ub, loop_op.step))
+        return f"mlc_trips({lb}, {ub}, {step})"
 
     def _call(self, op: func.CallOp) -> None:
         args = [a for v in op.arguments for a in self.call_args(v)]
         self.line(f"{op.callee.root_reference.data}({', '.join(args)});")
+        if self.in_entry(op):  # a kernel that was interrupted returns with err_code set
+            self.line("if (ctx->err_code) goto mlc_fail;")
 
     def _return(self, op: func.ReturnOp) -> None:
         if self.depth == 1:
@@ -285,6 +342,45 @@ CEmitter.HANDLERS = {
     loop.CheckOp: CEmitter._check, **ViewEmitter.VIEW_HANDLERS,
     **INDEXING_HANDLERS, **STRUCTURE2_HANDLERS, **BLAS_HANDLERS,
 }
+
+
+POLL_CHUNK = 1 << 16
+"""Loops with more iterations than this (or a trip count known only at run time) may run
+long: the outermost such loop of each nest is strip-mined and polls for signals (Ctrl-C)
+after each chunk of about MLC_POLL_WORK innermost iterations (see the C prelude)."""
+
+
+def trip_count(op: scf.ForOp) -> int | None:
+    """The loop's trip count when its bounds are constants, else None."""
+    bounds = [v.owner.value.value.data if isinstance(v.owner, arith.ConstantOp) else None
+              for v in (op.lb, op.ub, op.step)]  # type: ignore[attr-defined]
+    lb, ub, step = bounds
+    if lb is None or ub is None or step is None or step <= 0:
+        return None
+    return max(0, -(-(ub - lb) // step))
+
+
+def is_long(op: scf.ForOp) -> bool:
+    n = trip_count(op)
+    return n is None or n > POLL_CHUNK
+
+
+def defined_inside(v: SSAValue, op: Operation) -> bool:
+    owner = v.owner if isinstance(v.owner, Operation) else v.owner.parent_op()  # type: ignore[union-attr]
+    return owner is not None and op.is_ancestor(owner)
+
+
+def polls(op: scf.ForOp) -> bool:
+    """The outermost long loop of a nest polls (no long scf.for encloses it in its
+    function); the loops inside it run between two polls."""
+    if not is_long(op):
+        return False
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, func.FuncOp):
+        if isinstance(parent, scf.ForOp) and is_long(parent):
+            return False
+        parent = parent.parent_op()
+    return True
 
 
 def emit_c(module: ModuleOp) -> CModule:

@@ -26,19 +26,27 @@
  * received from Python (messages never travel through C, so no user string is ever
  * embedded in emitted code). err_code == MLC_ERR_ALLOC means alloc_output or malloc
  * failed.
+ *
+ * Interrupts: long loops call ctx->poll(ctx) every so often (about every 2^18 innermost
+ * iterations); a nonzero answer means a Python exception is pending (KeyboardInterrupt
+ * from Ctrl-C, or whatever a signal handler raised): the emitted code stores
+ * MLC_ERR_PYTHON in ctx->err_code and returns, and the call fails with that exception,
+ * storing no update. poll may be NULL (never interrupted).
  */
 #ifndef MLC_ABI_H
 #define MLC_ABI_H
 #include <stdint.h>
 
-#define MLC_ABI_VERSION 1
+#define MLC_ABI_VERSION 2
 #define MLC_ERR_ALLOC 1
+#define MLC_ERR_PYTHON (-1) /* a Python exception is pending (see poll) */
 
 typedef struct mlc_ctx {
     char *(*alloc_output)(struct mlc_ctx *ctx, int64_t index, const int64_t *shape);
     void *runtime;           /* opaque to emitted code */
     int64_t err_code;
     int64_t err_vals[4];
+    int (*poll)(struct mlc_ctx *ctx); /* nonzero: stop, an exception is pending */
 } mlc_ctx;
 
 typedef int64_t (*mlc_entry_fn)(mlc_ctx *ctx, char **data,

@@ -1,8 +1,9 @@
 """`mlc.config`: the user-facing settings of the frontend (Theano's `theano.config`).
 
 Read once at import from the environment variable `MLC_FLAGS`
-(`MLC_FLAGS="floatX=float32,compiledir=/tmp/x"`); every assignment is validated, so a
-typo fails where it is made. Only the frontend reads this object: passes take explicit
+(`MLC_FLAGS="floatX=float32,compiledir=/tmp/x"`; quote a value that holds commas:
+`MLC_FLAGS="compiledir='/tmp/a,b'"`, or set `MLC_COMPILEDIR`); every assignment is
+validated, so a typo fails where it is made. Only the frontend reads this object: passes take explicit
 options (DESIGN.md), and `mlc.function` hands them what they need.
 """
 
@@ -86,17 +87,43 @@ class Config:
         return "\n".join(f"{k} = {self._values[k]!r}  # {doc}" for k, (_, _, doc) in _OPTIONS.items())
 
     def apply_flags(self, flags: str, source: str = "MLC_FLAGS") -> None:
-        """Apply `name=value,name=value`; unknown names warn, bad values raise."""
-        for item in filter(None, (s.strip() for s in flags.split(","))):
+        """Apply `name=value,name=value`; a value in quotes ("..." or '...') may hold
+        commas. Unknown names warn, bad values raise."""
+        for item in split_flags(flags, source):
             name, sep, value = item.partition("=")
-            name = name.strip()
+            name, value = name.strip(), unquote(value.strip())
             if not sep:
                 warnings.warn(f"{source}: ignoring {item!r} (expected name=value)", stacklevel=2)
             elif name not in _OPTIONS:
                 warnings.warn(f"{source}: unknown flag {name!r} ignored; known flags are "
                               f"{', '.join(_OPTIONS)}", stacklevel=2)
             else:
-                setattr(self, name, value.strip())
+                setattr(self, name, value)
+
+
+def split_flags(flags: str, source: str = "MLC_FLAGS") -> list[str]:
+    """The comma-separated items of `flags`; commas inside quotes do not separate."""
+    items, current, quote = [], [], ""
+    for ch in flags:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ",":
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if quote:
+        raise ValueError(f"{source}: unterminated {quote} quote in {flags!r}")
+    items.append("".join(current))
+    return [i.strip() for i in items if i.strip()]
+
+
+def unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 config = Config()

@@ -45,6 +45,28 @@ def _c_target():
     return CTarget
 
 
+def _mlir_target():
+    """xDSL's MLIR output, printed by mlc's IRPrinter (locations in non-ASCII paths
+    parse back)."""
+    import dataclasses
+
+    from xdsl.targets.mlir import MLIRTarget
+
+    from mlc.passes.ir_printer import IRPrinter
+
+    @dataclasses.dataclass(frozen=True)
+    class MlcMLIRTarget(MLIRTarget):
+        def emit(self, ctx, module, output) -> None:
+            printer = IRPrinter(stream=output, print_generic_format=self.print_generic_format,
+                                print_properties_as_attributes=self.print_properties_as_attributes,
+                                print_debuginfo=self.print_debuginfo)
+            printer.print_op(module)
+            printer.print_metadata(ctx.loaded_dialects)
+            print("\n", file=output)
+
+    return MlcMLIRTarget
+
+
 class MlcOptMain(xDSLOptMain):
     def register_all_dialects(self) -> None:
         super().register_all_dialects()
@@ -60,6 +82,7 @@ class MlcOptMain(xDSLOptMain):
     def register_all_targets(self) -> None:
         super().register_all_targets()
         self.available_targets["c"] = _c_target
+        self.available_targets["mlir"] = _mlir_target
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)

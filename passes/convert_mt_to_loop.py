@@ -21,7 +21,8 @@ from typing import Callable
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, TensorType, i64
+import numpy as np
+from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp, StringAttr, TensorType, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
@@ -85,6 +86,33 @@ def lower_elemwise(L: FuncLowering, op: Operation) -> SSAValue:
     return out
 
 
+def lower_pow(L: FuncLowering, op: mt.PowOp) -> SSAValue:
+    """x ** y, and for integers NumPy's error when an exponent is negative: a min
+    reduction over y (skipped when y is a constant without negative values)."""
+    out = lower_elemwise(L, op)
+    ydtype = dt.dtype_of(op.rhs.type)
+    if dt.is_float(dt.dtype_of(op.result.type)) or ydtype == "bool":
+        return out
+    if isinstance(op.rhs.owner, mt.ConstantOp) and (op.rhs.owner.array() >= 0).all():
+        return out
+    y = L.buf[op.rhs]
+    el = dt.elem_type(ydtype)
+    low = L.alloc(el, (), [])
+    block = Block(arg_types=[el, el])
+    sb = ScalarBuilder()
+    smallest = SCALAR_RULES[mt.MinimumOp](sb, list(block.args), ydtype)
+    block.add_ops([*sb.ops, loop.YieldOp(smallest)])
+    props = {"axes": int_array(range(len(dt.shape_of(op.rhs.type)))),
+             "init": IntegerAttr(int(np.iinfo(ydtype).max), el)}
+    L.emit(loop.ReduceOp([y], low, Region(block), props))
+    value = L.emit(memref.LoadOp.get(low, []))
+    ok = L.emit(arith.CmpiOp(value, L.emit(arith.ConstantOp(IntegerAttr(0, el))), "sge"))
+    L.check(ok, [L.emit(arith.IndexCastOp(value, IndexType()))],
+            f"{op.name}{where(op)}: integers to negative integer powers are not allowed "
+            f"({describe(op.rhs, 1)} holds {{0}})")
+    return out
+
+
 def lower_constant(L: FuncLowering, op: mt.ConstantOp) -> SSAValue:
     t = op.result.type
     ty = loop.contiguous_type(t.element_type, t.get_shape())
@@ -145,6 +173,7 @@ def lower_shape(L: FuncLowering, op: mt.ShapeOp) -> SSAValue:
 LOWERINGS: dict[type, Lowering] = {
     **{cls: lower_elemwise for cls in mt.ELEMWISE_OPS},
     **{cls: lower_reduce for cls in mt.REDUCE_OPS},
+    mt.PowOp: lower_pow,
     mt.DotOp: lower_dot,
     mt.ConstantOp: lower_constant,
     mt.DimShuffleOp: lower_dimshuffle,

@@ -79,9 +79,9 @@ def print_ir(module: ModuleOp, debuginfo: bool = False) -> str:
         return str(module)
     from io import StringIO
 
-    from xdsl.printer import Printer
+    from mlc.passes.ir_printer import IRPrinter
     out = StringIO()
-    Printer(stream=out, print_debuginfo=True).print_op(module)
+    IRPrinter(stream=out, print_debuginfo=True).print_op(module)
     return out.getvalue()
 
 

@@ -84,6 +84,8 @@ def _neg(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
 
 
 def _abs(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
+    if dtype == "bool":  # |x| of a bool is x (NumPy keeps the dtype)
+        return a[0]
     return b.add(math.AbsFOp(a[0]) if dt.is_float(dtype) else math.AbsIOp(a[0]))
 
 

@@ -41,14 +41,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
         return (1 / (1 + np.exp(-x))).astype(x.dtype)
 
 
-def _pow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.dtype.kind in "iu":  # negative integer exponents give 0 except for bases +-1
-        neg = b < 0
-        r = np.power(a, np.where(neg, 0, b))
-        return np.where(neg, np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2 != 0), 0)), r).astype(a.dtype)
-    return np.power(a, b)
-
-
 def _subtensor(x: np.ndarray, starts: tuple, stops: tuple, steps: tuple, squeeze: tuple) -> np.ndarray:
     index: list[Any] = []
     for axis, (s, e, st) in enumerate(zip(starts, stops, steps)):
@@ -83,7 +75,7 @@ REFERENCE: dict[type, Ref] = {
     mt.SqrtOp: np.sqrt, mt.SinOp: np.sin, mt.CosOp: np.cos, mt.TanhOp: np.tanh,
     mt.SigmoidOp: _sigmoid,
     mt.AddOp: np.add, mt.SubOp: np.subtract, mt.MulOp: np.multiply,
-    mt.TrueDivOp: np.true_divide, mt.IntDivOp: _floor_div, mt.ModOp: _mod, mt.PowOp: _pow,
+    mt.TrueDivOp: np.true_divide, mt.IntDivOp: _floor_div, mt.ModOp: _mod, mt.PowOp: np.power,
     mt.MaximumOp: np.maximum, mt.MinimumOp: np.minimum,
     mt.EqOp: np.equal, mt.NeqOp: np.not_equal, mt.LtOp: np.less, mt.LeOp: np.less_equal,
     mt.GtOp: np.greater, mt.GeOp: np.greater_equal,

@@ -338,6 +338,35 @@ def test_frontend_dtypes_follow_numpy_and_theano():
     assert [T.inv(i8).dtype, T.inv(i32).dtype, T.arctan2(i8, T.fvector()).dtype] == \
         ["float32", "float64", "float32"]
     assert T.deg2rad(T.fvector()).dtype == "float32" and T.rad2deg(i32).dtype == "float64"
+    i16 = T.wvector() if hasattr(T, "wvector") else T.TensorType("int16", (False,))()
+    for small in (b, i8, i16):  # integers in transcendental math: bool/int8/int16 -> float32
+        assert T.deg2rad(small).dtype == T.rad2deg(small).dtype == "float32"
+    assert T.abs(b).dtype == "bool"  # |x| keeps bool, as np.abs does
+    # round of a bool stays bool: NumPy gives float16, a dtype mlc does not have
+    assert T.round(b).dtype == "bool"
+
+
+def test_deg2rad_of_small_integers_and_abs_of_bool_compute():
+    b, i8 = T.TensorType("bool", (False,))("b"), T.bvector("i8")
+    f = mlc.function([b, i8], [T.deg2rad(i8), T.rad2deg(b), abs(b), T.abs(i8)])
+    bv, iv = np.array([True, False]), np.array([-90, 45], np.int8)
+    d, r, ab, ai = f(bv, iv)
+    np.testing.assert_allclose(d, np.deg2rad(iv.astype(np.float32)), rtol=1e-6)
+    assert d.dtype == r.dtype == np.float32 and ab.dtype == np.bool_
+    np.testing.assert_array_equal(ab, bv)
+    np.testing.assert_array_equal(ai, np.abs(iv))
+
+
+def test_integer_power_with_negative_exponent_raises_as_numpy():
+    i, j = T.ivector("i"), T.ivector("j")
+    f = mlc.function([i, j], i ** j)
+    np.testing.assert_array_equal(f(np.array([2, 3], np.int32), np.array([3, 0], np.int32)), [8, 1])
+    with pytest.raises(ValueError, match="integers to negative integer powers are not allowed "
+                                         r"\(input 'j' holds -3\)"):
+        f(np.array([2, 2], np.int32), np.array([2, -3], np.int32))
+    assert f(np.array([], np.int32), np.array([], np.int32)).shape == (0,)
+    g = mlc.function([i], i ** np.array([1, 2], np.int32))  # a constant exponent: no check
+    np.testing.assert_array_equal(g(np.array([2, 3], np.int32)), [2, 9])
 
 
 def test_frontend_float32_and_integer_inputs():

@@ -446,9 +446,11 @@ def test_basic_indexing_shapes(index, shape: tuple) -> None:
     assert x[index].type.shape == shape
 
 
-def test_trivial_indexing_returns_the_variable() -> None:
+def test_trivial_indexing_is_a_view_of_the_whole_variable() -> None:
     x = T.dmatrix()
-    assert x[...] is x and x[:] is x and x[:, :] is x
+    for y in (x[...], x[:], x[:, :]):
+        assert y is not x and y.type == x.type  # a variable of its own, as in Theano
+        assert y.owner.inputs[0] is x
 
 
 @pytest.mark.parametrize("index, error, match", [
@@ -589,3 +591,14 @@ def test_config_flags_and_validation() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Config().apply_flags("")
+
+
+def test_config_flag_values_in_quotes_may_hold_commas() -> None:
+    from mlc.config import Config
+    cfg = Config()
+    cfg.apply_flags("compiledir='/tmp/a,b',floatX=float32")
+    assert (cfg.compiledir, cfg.floatX) == ("/tmp/a,b", "float32")
+    cfg.apply_flags('compiledir="/tmp/c, d"')
+    assert cfg.compiledir == "/tmp/c, d"
+    with pytest.raises(ValueError, match="unterminated"):
+        cfg.apply_flags("compiledir='/tmp/e")

@@ -301,6 +301,20 @@ def test_pickle_round_trip_keeps_values_defaults_and_options(stepper) -> None:
     assert g.updates[0][0] is m2
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_every_pickle_protocol(protocol) -> None:
+    x, k = T.dvector("x"), T.dscalar("k")
+    w = mlc.shared(np.array([1.0, 2.0]), name="w")
+    y = (x * w).sum() * k
+    f = mlc.function([x, mlc.In(k, value=3.0)], y, updates={w: w + 1})
+    for item in (x, y, x.type, mlc.In(x, value=1.0), mlc.Out(y), w):
+        assert type(pickle.loads(pickle.dumps(item, protocol=protocol))) is type(item)
+    g, w2 = pickle.loads(pickle.dumps((f, w), protocol=protocol))
+    assert g(np.array([1.0, 1.0])) == 9.0 and w2.get_value().tolist() == [2.0, 3.0]
+    y2 = pickle.loads(pickle.dumps(y, protocol=protocol))
+    assert y2.type == y.type and y2.owner.op is y.owner.op
+
+
 def test_pickled_graph_of_any_depth_hashes_like_the_original() -> None:
     from mlc.compile.fgraph import build
     from mlc.compile.rebuild import graph_from_state, graph_state
@@ -418,3 +432,17 @@ def test_ir_with_debuginfo_is_replayed_by_mlc_opt(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / "f.mlir"),
                           "--print-debuginfo"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == mt_text.strip()
+
+
+def test_ir_of_code_in_a_non_ascii_path_is_replayed_by_mlc_opt(tmp_path) -> None:
+    source = "x = T.dvector('x')\nf = mlc.function([x], T.exp(x) * 2.0)\n"
+    scope = {"T": T, "mlc": mlc}
+    exec(compile(source, "/tmp/données/modèle «1».py", "exec"), scope)  # noqa: S102
+    for stage in ("mt", "loop", "scf"):
+        text = scope["f"].ir(stage, debuginfo=True)
+        assert 'loc("/tmp/données/modèle «1».py":2:' in text
+        (tmp_path / f"{stage}.mlir").write_text(text, encoding="utf-8")
+        out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / f"{stage}.mlir"),
+                              "--print-debuginfo"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == text.strip()

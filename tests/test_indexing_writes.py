@@ -168,8 +168,6 @@ def test_build_time_errors():
     with pytest.raises(TypeError, match="is not the result of indexing") as info:
         T.set_subtensor(x, 1.0)
     assert HERE in str(info.value)
-    with pytest.raises(TypeError, match="is not the result of indexing"):
-        T.inc_subtensor(x[:], 1.0)  # x[:] is x itself
     with pytest.raises(TypeError, match="rank 3, more than the rank 2"):
         T.set_subtensor(x[v], T.dtensor3())
     fixed = T.TensorType("float64", shape=(4, 3))()
@@ -201,3 +199,17 @@ def test_masks_and_new_axes_in_writes():
                 numpy_write(xv, (Ellipsis, 0), xv[:, :1, 0], True)]
         for got, w in zip(f(xv, mv, iv), want):
             np.testing.assert_allclose(got, w, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("index", [(Ellipsis,), (slice(None),), (slice(None), slice(None)),
+                                   (Ellipsis, 0), (0, Ellipsis)])
+def test_write_through_trivial_and_ellipsis_indices(index):
+    x = T.dmatrix("x")
+    a = np.arange(6.0).reshape(2, 3)
+    f = mlc.function([x], [T.set_subtensor(x[index], 7.0), T.inc_subtensor(x[index], 1.5)])
+    want_set, want_inc = a.copy(), a.copy()
+    want_set[index] = 7.0
+    want_inc[index] += 1.5
+    got_set, got_inc = f(a)
+    same(got_set, want_set)
+    same(got_inc, want_inc)

@@ -89,9 +89,10 @@ class NegOp(UnaryOp):
 
 @irdl_op_definition
 class AbsOp(UnaryOp):
-    """`mt.abs %x`: |x|."""
+    """`mt.abs %x`: |x|, of x's dtype (bool stays bool, as in NumPy)."""
 
     name = "mt.abs"
+    DTYPE_RULE = staticmethod(dt.upcast)
 
 @irdl_op_definition
 class SignOp(UnaryOp):

@@ -23,11 +23,12 @@ from typing import Any, Optional
 import numpy as np
 
 from mlc.compile.convert import input_label
+from mlc.tensor.slots import SlotState
 from mlc.tensor.values import filter_value
 from mlc.tensor.variable import Variable
 
 
-class In:
+class In(SlotState):
     """A function input with options: `name` (the keyword that passes it; default: the
     variable's name), `value` (used when a call omits the argument; None: required),
     `mutable` and `borrow` (accepted, no effect: see the module docstring)."""
@@ -57,7 +58,7 @@ class In:
         return f"In({self.variable!r}{default})"
 
 
-class Out:
+class Out(SlotState):
     """A function output with Theano's `borrow` flag; mlc returns a fresh array either
     way, which satisfies both borrow=True and borrow=False."""
 

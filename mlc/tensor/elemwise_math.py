@@ -14,9 +14,10 @@ from typing import Any, Callable
 
 import numpy as np
 
+from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.srcloc import at
-from mlc.tensor.basic import as_tensor_variable, elemwise
+from mlc.tensor.basic import as_tensor_variable, cast, elemwise
 from mlc.tensor.math import true_div
 from mlc.tensor.variable import Variable, apply
 
@@ -87,14 +88,21 @@ def inv(x: Any) -> Variable:
 reciprocal = inv
 
 
+def _in_float(x: Any) -> Variable:
+    """x itself when it is floating point, else x cast by the rule of transcendental
+    functions (bool/int8/int16 -> float32, int32/int64 -> float64)."""
+    x = as_tensor_variable(x)
+    return x if dt.is_float(x.dtype) else cast(x, dt.float_dtype(x.dtype))
+
+
 def deg2rad(x: Any) -> Variable:
-    """Degrees to radians: x * (pi / 180)."""
-    return elemwise(mt.MulOp, (x, np.pi / 180), "T.deg2rad")
+    """Degrees to radians: x * (pi / 180); integers give floats as exp(x) does."""
+    return elemwise(mt.MulOp, (_in_float(x), np.pi / 180), "T.deg2rad")
 
 
 def rad2deg(x: Any) -> Variable:
-    """Radians to degrees: x * (180 / pi)."""
-    return elemwise(mt.MulOp, (x, 180 / np.pi), "T.rad2deg")
+    """Radians to degrees: x * (180 / pi); integers give floats as exp(x) does."""
+    return elemwise(mt.MulOp, (_in_float(x), 180 / np.pi), "T.rad2deg")
 
 
 __all__ = [

@@ -71,8 +71,8 @@ def _write(sub: Any, y: Any, inc: bool, fn: str) -> Variable:
     loc = user_location()
     found = INDEXED.get(sub) if isinstance(sub, Variable) else None
     if found is None:
-        raise TypeError(f"{fn}: {sub!r} is not the result of indexing; pass x[index] (note "
-                        f"that x[:] and x[...] are x itself)\n  at {describe(loc)}")
+        raise TypeError(f"{fn}: {sub!r} is not the result of indexing; pass x[index] (x[:] "
+                        f"or x[...] for all of x)\n  at {describe(loc)}")
     x, entries = found
     try:
         return write(x, entries, _value(x, y, inc, fn), inc, loc)

@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 from mlc.dialects import mt
 from mlc.tensor.basic import as_tensor_variable
+from mlc.tensor.slots import SlotState
 from mlc.tensor.type import TensorType
 from mlc.tensor.variable import Apply, Constant, Variable, apply
 
 
-class MapBody:
+class MapBody(SlotState):
     """The body of an `mt.map` node: index variable, captured variables, the row, and the
     nodes between them in topological order. Compares and hashes by structure."""
 

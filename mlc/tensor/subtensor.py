@@ -283,6 +283,7 @@ def getitem(x: Variable, index: Any, loc: Optional[Any] = None) -> Variable:
     loc = loc or user_location()
     entries = with_location(lambda: parse(index, x.ndim), x, loc)
     y = with_location(lambda: _read(x, entries, loc), x, loc)
-    if y is not x:
-        INDEXED[y] = (x, entries)
+    if y is x:  # x[:] or x[...]: a view of all of x, a variable of its own (as in Theano)
+        y = apply(mt.DimShuffleOp, [x], "subtensor", loc, pattern=tuple(range(x.ndim)))
+    INDEXED[y] = (x, entries)
     return y

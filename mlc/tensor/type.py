@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects.dtypes import DYN
+from mlc.tensor.slots import SlotState
 
 if TYPE_CHECKING:
     from mlc.tensor.variable import Variable
@@ -34,7 +35,7 @@ def _normalise_dims(broadcastable: Optional[Sequence[Any]], shape: Optional[Sequ
     return tuple(dims)
 
 
-class TensorType:
+class TensorType(SlotState):
     """A tensor type; calling it makes a fresh symbolic variable of that type.
 
     `TensorType('float32', broadcastable=(False, True))` (Theano) and

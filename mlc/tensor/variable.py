@@ -17,13 +17,14 @@ from xdsl.dialects.builtin import FileLineColLoc
 
 from mlc.dialects.dtypes import DYN, MtTypeError
 from mlc.srcloc import describe, user_location
+from mlc.tensor.slots import SlotState
 from mlc.tensor.type import TensorType
 
 if TYPE_CHECKING:
     from mlc.dialects.mt import MtOp
 
 
-class Apply:
+class Apply(SlotState):
     """One application of an `mt` op class to input variables, with Python parameters."""
 
     __slots__ = ("op", "inputs", "params", "outputs", "loc")
@@ -40,7 +41,7 @@ class Apply:
         return f"Apply({self.op.name}, {list(self.inputs)}, {self.params})"
 
 
-class Variable:
+class Variable(SlotState):
     """A symbolic tensor: a graph input (no owner) or output `index` of `owner`."""
 
     __slots__ = ("type", "owner", "index", "name", "loc", "__weakref__")

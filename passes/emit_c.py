@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import IO
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.target import Target
 
 from mlc.dialects import loop
+from mlc.dialects.dtypes import dtype_of
 from mlc.passes.c_blas import BLAS_HANDLERS
 from mlc.passes.c_indexing import INDEXING_HANDLERS
 from mlc.passes.c_structure2 import STRUCTURE2_HANDLERS
@@ -58,6 +60,7 @@ class CEmitter(ViewEmitter):
         self.n = 0
         self.depth = 1
         self.scratch = 0
+        self.results: dict[int, str] = {}  # result index -> layout code (mlc_abi.h)
 
     # -- naming and writing -------------------------------------------------------
     def fresh(self, prefix: str = "v") -> str:
@@ -173,6 +176,17 @@ class CEmitter(ViewEmitter):
         self.out.write(code)
         self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n"
                        "  return mlc_rc;\n}\n")
+        self.out.write(f"\nvoid mlc_release(void) {{\n  for (int k = 0; k < {n}; ++k) {{\n"
+                       "    free(mlc_arena[k]);\n    mlc_arena[k] = 0;\n    mlc_arena_cap[k] = 0;\n"
+                       "  }\n}\n")
+        self.out.write(f'\nconst char mlc_layout[] = "{self.layout(f)}";\n')
+
+    def layout(self, f: func.FuncOp) -> str:
+        """The argument layout of runtime/mlc_abi.h: dtype kind, item size and rank of
+        every argument and result, and the size of the message table."""
+        args = [layout_code(a.type.element_type, a.type.get_num_dims()) for a in f.body.block.args]
+        results = [self.results[k] for k in sorted(self.results)]
+        return f"args={','.join(args)};results={','.join(results)};messages={len(self.messages)}"
 
     def emit_block(self, ops) -> None:
         for op in ops:
@@ -257,6 +271,7 @@ class CEmitter(ViewEmitter):
         n = self.name(op.result)
         shp = self.fresh("shape")
         self.line(f"const int64_t {shp}[{max(len(sizes), 1)}] = {{{', '.join(sizes) or '0'}}};")
+        self.results[op.index.value.data] = layout_code(t.element_type, len(sizes))
         self.line(f"{el} *restrict {n} = ({el} *)ctx->alloc_output(ctx, {op.index.value.data}, {shp});")
         self.line(f"if (!{n}) {self.fail(1, [])}")
         self.contiguous(op.result, n, sizes)
@@ -290,6 +305,12 @@ CEmitter.HANDLERS = {
 def emit_c(module: ModuleOp) -> CModule:
     """The C source and the error-message table of a scf-level module."""
     return CEmitter().emit_module(module)
+
+
+def layout_code(element_type: Attribute, rank: int) -> str:
+    """`f8:2`: NumPy's kind and item size of an element type, and a rank."""
+    dtype = np.dtype(dtype_of(element_type))
+    return f"{dtype.kind}{dtype.itemsize}:{rank}"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,20 @@
  * received from Python (messages never travel through C, so no user string is ever
  * embedded in emitted code). err_code == MLC_ERR_ALLOC means alloc_output or malloc
  * failed.
+ *
+ * Two optional exports (emitted code always has both):
+ *
+ *     const char mlc_layout[] = "args=f8:1,f8:0;results=f8:1;messages=5";
+ *
+ * states the argument layout the code was compiled for: per argument (inputs then shared
+ * variables) and per result, NumPy's dtype kind and item size, a colon and the rank; then
+ * the size of the message table. The runtime refuses (_rt.LayoutError) to construct a
+ * function with another layout, so a library never reads arguments it was not built for.
+ *
+ *     void mlc_release(void);
+ *
+ * frees the library's static storage (the scratch arena); the runtime calls it just
+ * before dlclose, when the last function using the library is gone.
  */
 #ifndef MLC_ABI_H
 #define MLC_ABI_H

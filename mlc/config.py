@@ -64,8 +64,8 @@ _OPTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[], Any], str]] = {
     "openmp": (_bool, lambda: False, "run parallel loops with OpenMP"),
     "memory_cache_entries": (_positive_int, lambda: 256,
                              "compiled graphs kept loaded in memory (least recently used go)"),
-    "memory_cache_mb": (_positive_int, lambda: 256,
-                        "MiB of compiled libraries kept loaded in memory (likewise)"),
+    "memory_cache_bytes": (_positive_int, lambda: 256 * 2**20,
+                           "bytes of compiled libraries kept loaded in memory (likewise)"),
 }
 
 

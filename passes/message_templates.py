@@ -29,6 +29,11 @@ SITE_FILE = "<mlc-site>"
 _TOKENS = re.compile(r"\{\{|\}\}|\{@(where|input):(\d+)(?::(\d+))?\}")
 
 
+class TemplateError(ValueError):
+    """A message names a site the graph does not have: the messages belong to another
+    graph (a damaged or foreign cache entry)."""
+
+
 def escape(text: str) -> str:
     """User text inside a message: braces doubled, so the runtime prints them as is."""
     return text.replace("{", "{{").replace("}", "}}")
@@ -67,7 +72,7 @@ def input_token(site: int, position: int) -> str:
 
 def resolve(text: str, sites: Sequence[tuple[object, Optional[str]]]) -> str:
     """`text` with its tokens replaced from `sites` ((location, name) per site number);
-    escaped braces stay escaped for the runtime."""
+    escaped braces stay escaped for the runtime. TemplateError for an unknown site."""
     if "{@" not in text:
         return text
 
@@ -75,6 +80,9 @@ def resolve(text: str, sites: Sequence[tuple[object, Optional[str]]]) -> str:
         kind, site, position = m.groups()
         if kind is None:
             return m.group(0)
+        if int(site) >= len(sites):
+            raise TemplateError(f"the message names site {site}, but the graph has "
+                                f"{len(sites)} sites")
         loc, name = sites[int(site)]
         return where_text(loc) if kind == "where" else input_text(name, int(position or 0))
 

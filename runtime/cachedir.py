@@ -43,6 +43,7 @@ import shutil
 import socket
 import stat
 import struct
+import sys
 import sysconfig
 import tempfile
 import threading
@@ -347,6 +348,13 @@ def read_sealed(path: str, key: str, abi: int) -> bytes:
     return unseal(blob, key, abi)
 
 
+def warn(message: str) -> None:
+    """A CacheWarning attributed to the first caller outside mlc (the user's line)."""
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("mlc"):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, CacheWarning, stacklevel=level)
+
+
 def warn_discarded(path: str, reason: str, action: str = "rebuilding it") -> None:
-    warnings.warn(f"mlc: discarding the compile cache entry {path} ({reason}); {action}",
-                  CacheWarning, stacklevel=4)
+    warn(f"mlc: discarding the compile cache entry {path} ({reason}); {action}")

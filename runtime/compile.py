@@ -28,7 +28,6 @@ import platform
 import re
 import subprocess
 import threading
-import warnings
 import weakref
 
 from mlc.runtime import cachedir
@@ -191,9 +190,8 @@ def _entry_problem(path: str, key: str, check=None) -> tuple[bytes | None, str |
 
 
 def _warn_read_only(path: str, problem: str, write_dir: str) -> None:
-    warnings.warn(f"mlc: ignoring the compile cache entry {path} ({problem}): the cache is "
-                  f"read-only for this process, so the entry goes to {write_dir}",
-                  CacheWarning, stacklevel=4)
+    cachedir.warn(f"mlc: ignoring the compile cache entry {path} ({problem}): the cache is "
+                  f"read-only for this process, so the entry goes to {write_dir}")
 
 
 def compile_c(
@@ -298,8 +296,7 @@ def cache_get(key: str, cache_dir: str | os.PathLike | None = None,
             if data is not None:
                 return data
     except OSError as e:
-        warnings.warn(f"mlc: the compile cache is unusable ({e}); compiling without it",
-                      CacheWarning, stacklevel=2)
+        cachedir.warn(f"mlc: the compile cache is unusable ({e}); compiling without it")
     return None
 
 
@@ -330,8 +327,7 @@ def cache_put(key: str, data: bytes, cache_dir: str | os.PathLike | None = None)
         cachedir.write_atomic(os.path.join(where.write, name),
                               cachedir.seal(bytes(data), key, abi_version()))
     except OSError as e:
-        warnings.warn(f"mlc: could not store a compile cache entry ({e})", CacheWarning,
-                      stacklevel=2)
+        cachedir.warn(f"mlc: could not store a compile cache entry ({e})")
 
 
 def load_compiled(source: str, *, cache_dir: str | os.PathLike | None = None,
@@ -343,8 +339,8 @@ def load_compiled(source: str, *, cache_dir: str | os.PathLike | None = None,
     try:
         return load_library(path)
     except OSError as first:
-        warnings.warn(f"mlc: the compiled library {path} does not load ({first}); "
-                      "rebuilding it", CacheWarning, stacklevel=2)
+        cachedir.warn(f"mlc: the compiled library {path} does not load ({first}); "
+                      "rebuilding it")
     path = compile_c(source, cache_dir=cache_dir, flags=flags, rebuild=True)
     try:
         return load_library(path)

@@ -10,7 +10,7 @@ either. The graph hash leaves out names and source lines, so the artifact's mess
 are templates (passes/message_templates.py) that each `Function` fills in.
 
 The memory cache is an LRU bounded by entries and by library bytes
-(`mlc.config.memory_cache_entries`, `memory_cache_mb`). An evicted artifact's library
+(`mlc.config.memory_cache_entries`, `memory_cache_bytes`). An evicted artifact's library
 stays loaded while functions use it and is unloaded with the last of them, so a session
 that compiles ever new graphs keeps a bounded number of libraries mapped.
 
@@ -29,7 +29,6 @@ import importlib.util
 import json
 import os
 import threading
-import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +37,7 @@ from typing import Any, Optional
 
 from mlc.compile.fgraph import FunctionGraph
 from mlc.config import config
-from mlc.runtime.cachedir import CacheWarning
+from mlc.runtime import cachedir
 
 stats = {"compile_module": 0, "memory_hits": 0, "disk_hits": 0, "evictions": 0}
 """Counters: pipeline runs, in-memory cache hits, disk cache hits, LRU evictions (this
@@ -80,7 +79,7 @@ class _LRU:
             self.items[art.key] = art
             self.nbytes += art.nbytes
             limit_entries = config.memory_cache_entries
-            limit_bytes = config.memory_cache_mb * 2**20
+            limit_bytes = config.memory_cache_bytes
             while len(self.items) > 1 and (len(self.items) > limit_entries
                                            or self.nbytes > limit_bytes):
                 self.pop(next(iter(self.items)))
@@ -214,8 +213,8 @@ def artifact(fg: FunctionGraph, graph_key: str, mode: str) -> Artifact:
 def replace(art: Artifact, fg: FunctionGraph, mode: str, reason: str) -> Artifact:
     """A fresh artifact for `fg` instead of `art`, whose cached code does not fit it
     (the runtime's layout check failed: a damaged or foreign cache entry)."""
-    warnings.warn(f"mlc: the cached compiled code of this function does not fit it "
-                  f"({reason}); recompiling it", CacheWarning, stacklevel=3)
+    cachedir.warn(f"mlc: the cached compiled code of this function does not fit it "
+                  f"({reason}); recompiling it")
     _memory.discard(art.key)
     c_source, messages, shared = _compile(fg, art.key, mode)
     new = _load(art.key, c_source, messages, shared, rebuild=c_source == art.c_source)

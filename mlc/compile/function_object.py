@@ -27,7 +27,7 @@ from mlc.compile.fgraph import FunctionGraph
 from mlc.compile.hashing import graph_hash
 from mlc.compile.io import InputSpec
 from mlc.compile.translate import graph_sites
-from mlc.passes.message_templates import resolve
+from mlc.passes.message_templates import TemplateError, resolve
 from mlc.runtime import _rt
 
 def _type_num(dtype: str) -> int:
@@ -43,7 +43,7 @@ class Function(_rt.Function):
         sites = graph_sites(fg)
         try:
             self._init_native(art, fg, specs, sites)
-        except _rt.LayoutError as e:
+        except (_rt.LayoutError, TemplateError) as e:
             art = cache.replace(art, fg, mode, str(e))
             self._init_native(art, fg, specs, sites)  # raises again only if gcc's own output misfits
         if any(s.default is not None for s in specs):

@@ -127,7 +127,8 @@ def compiler_fingerprint() -> str:
         for root in (spec.submodule_search_locations or []) if spec else []:
             for path in sorted(Path(root).rglob("*.py")):
                 h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    h.update(Path(__file__).with_name("translate.py").read_bytes())
+    for name in ("translate.py", "sites.py"):  # the templated module and its site numbering
+        h.update(Path(__file__).with_name(name).read_bytes())
     return h.hexdigest()
 
 

@@ -26,7 +26,7 @@ from mlc.compile.convert import make_converter
 from mlc.compile.fgraph import FunctionGraph
 from mlc.compile.hashing import graph_hash
 from mlc.compile.io import InputSpec
-from mlc.compile.translate import graph_sites
+from mlc.compile.sites import graph_sites
 from mlc.passes.message_templates import TemplateError, resolve
 from mlc.runtime import _rt
 

@@ -30,36 +30,12 @@ from mlc.compile.fgraph import FunctionGraph
 from mlc.dialects import mt
 from mlc.passes.message_templates import site_location
 from mlc.srcloc import UNKNOWN
-from mlc.tensor.map import MapBody
+from mlc.compile.sites import Site, graph_sites, hint
 from mlc.tensor.variable import Constant, Variable
 
-Site = tuple[Any, Optional[str]]
-"""(source location, name hint) of a block argument or an op."""
-
-
-def _hint(name: Optional[str]) -> Optional[str]:
-    return name if name and SSAValue.is_valid_name(name) else None
-
-
 def _name(value: SSAValue, name: Optional[str]) -> None:
-    if _hint(name):
+    if hint(name):
         value.name_hint = name
-
-
-def graph_sites(fg: FunctionGraph) -> list[Site]:
-    """The sites of `fg` in the order templated translation numbers them: the arguments
-    (inputs, shared), then each node followed by the sites of its bodies (mt.map)."""
-    sites: list[Site] = [(v.loc, _hint(v.name)) for v in [*fg.inputs, *fg.shared]]
-    _node_sites(fg.nodes, sites)
-    return sites
-
-
-def _node_sites(nodes: list, sites: list[Site]) -> None:
-    for node in nodes:
-        sites.append((node.loc, None))
-        for body in (p for p in node.params.values() if isinstance(p, MapBody)):
-            sites.extend((v.loc, _hint(v.name)) for v in body.leaves)
-            _node_sites(body.nodes, sites)
 
 
 class _Cursor:

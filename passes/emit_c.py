@@ -6,7 +6,8 @@ is a descriptor of C variables: an element pointer (offset applied), one size an
 stride (in elements) per dim; contiguous memrefs derive their strides from their sizes,
 so the innermost stride is the literal 1 and gcc can vectorize. `loop` view ops only
 rewrite descriptors. `loop.check` failures return an error index into `messages`; no
-user string ever reaches the C source.
+user string ever reaches the C source. The library also exports `mlc_layout` (its
+argument layout, checked by the runtime) and `mlc_release` (frees the scratch arena).
 """
 
 from __future__ import annotations
@@ -176,7 +177,13 @@ class CEmitter(ViewEmitter):
         self.out.write(code)
         self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n"
                        "  return mlc_rc;\n}\n")
-        self.out.write(f"\nvoid mlc_release(void) {{\n  for (int k = 0; k < {n}; ++k) {{\n"
+        self.emit_exports(f, n)
+
+    def emit_exports(self, f: func.FuncOp, arena_slots: int) -> None:
+        """mlc_release (frees the arena before the runtime unloads the library) and
+        mlc_layout (what the runtime checks a function against), as in mlc_abi.h."""
+        self.out.write(f"\nvoid mlc_release(void) {{\n"
+                       f"  for (int k = 0; k < {arena_slots}; ++k) {{\n"
                        "    free(mlc_arena[k]);\n    mlc_arena[k] = 0;\n    mlc_arena_cap[k] = 0;\n"
                        "  }\n}\n")
         self.out.write(f'\nconst char mlc_layout[] = "{self.layout(f)}";\n')

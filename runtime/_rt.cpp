@@ -2,7 +2,9 @@
  *
  * Pipeline position: the emitters produce one C translation unit per compiled function,
  * runtime/compile.py builds it into a .so, and this module dlopens that .so
- * (`Library`) and calls its `mlc_entry` (see mlc_abi.h) on NumPy arrays (`Function`).
+ * (`Library`, in rt_library.h with the message table) and calls its `mlc_entry` (see
+ * mlc_abi.h) on NumPy arrays (`Function`). A Function is never built over a library that
+ * states another argument layout (`mlc_layout`: _rt.LayoutError).
  *
  * pybind11 only provides the class plumbing (construction, attributes, GC hooks). The
  * call itself is a raw `tp_call` slot installed before PyType_Ready, so instances of a
@@ -14,7 +16,6 @@
 
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
-
 
 #include <cmath>
 #include <cstring>

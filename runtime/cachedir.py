@@ -21,9 +21,10 @@ only user. The rules, also documented in README.md ("Compile cache"):
   entry whose seal does not match is discarded and rebuilt with a `CacheWarning`.
 * **Concurrency.** `locked` takes an `flock` on a per-entry lock file, so N processes that
   need the same entry build it once; the others wait and then read it.
-* **Leftovers.** Temporary files are named `.tmp-<pid>-<host>-...`; the first write into
-  a directory in a process removes those of dead processes on this host and any older
-  than an hour (`clean_leftovers`).
+* **Leftovers.** Temporary files are named `.tmp-<pid>-<host>-...` (host: a hash of the
+  host name, its boot and the pid namespace); the first write into a directory in a
+  process removes those of dead processes of this host and any older than an hour
+  (`clean_leftovers`).
 """
 
 from __future__ import annotations
@@ -173,12 +174,16 @@ def dirs(root: str, sub: str = "") -> CacheDirs:
     """The directories of entries of kind `sub` ('' for libraries, 'kv' for blobs) of the
     cache at `root`; raises PermissionError when neither it nor a fallback is writable."""
     primary = os.path.join(root, sub) if sub else root
-    state = _usable(root) and _usable(primary)
+    state = _usable(root)
+    if sub and state is not None:
+        state = _usable(primary)
     if state == "rw":
         return CacheDirs((primary,), primary)
     for fallback_root in fallback_roots(root):
         fallback = os.path.join(fallback_root, sub) if sub else fallback_root
-        if _usable(fallback_root) == "rw" and _usable(fallback) == "rw":
+        # the parent too: nobody else may swap a private fallback for their own
+        chain = [os.path.dirname(fallback_root), fallback_root] + ([fallback] if sub else [])
+        if all(_usable(d) == "rw" for d in chain):
             reads = (primary, fallback) if state == "ro" else (fallback,)
             return CacheDirs(reads, fallback)
     raise PermissionError(errno.EACCES, "mlc cannot write the compile cache nor a private "
@@ -188,7 +193,19 @@ def dirs(root: str, sub: str = "") -> CacheDirs:
 # ----------------------------------------------------------------------------- files
 
 
-_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+def _pid_space() -> str:
+    """What makes a pid mean one process: the host, its boot and the pid namespace (two
+    containers sharing a cache volume have their own pids)."""
+    parts = [socket.gethostname()]
+    with contextlib.suppress(OSError):
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            parts.append(f.read().strip())
+    with contextlib.suppress(OSError):
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:8]
+
+
+_HOST = _pid_space()
 _LEFTOVER = re.compile(r"^\.tmp-(\d+)-([0-9a-f]{8})-")
 _cleaned: set[str] = set()
 _cleaned_lock = threading.Lock()

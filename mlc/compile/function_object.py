@@ -45,7 +45,7 @@ class Function(_rt.Function):
             self._init_native(art, fg, specs, sites)
         except (_rt.LayoutError, TemplateError) as e:
             art = cache.replace(art, fg, mode, str(e))
-            self._init_native(art, fg, specs, sites)  # raises again only if gcc's own output misfits
+            self._init_native(art, fg, specs, sites)  # a second misfit raises
         if any(s.default is not None for s in specs):
             self.defaults = [s.default for s in specs]
         self.name = name

@@ -113,6 +113,27 @@ def test_a_build_time_error_names_the_users_line(monkeypatch) -> None:
     monkeypatch.setattr(pipelines, "compile_module", real)
 
 
+def test_a_graph_that_compiles_only_with_its_lines_is_not_shared(monkeypatch) -> None:
+    from mlc.passes import pipelines
+    from mlc.passes.message_templates import site_of
+    from mlc.runtime import CacheWarning
+    real = pipelines.compile_module
+
+    def picky(module, *args, **kwargs):
+        if any(site_of(o.location) is not None for o in module.walk()):
+            raise RuntimeError("site locations are not supported here")
+        return real(module, *args, **kwargs)
+
+    monkeypatch.setattr(pipelines, "compile_module", picky)
+    unshared = cache.stats["unshared"]
+    a, b = T.dvector("a"), T.dvector("b")
+    with pytest.warns(CacheWarning, match="only with its own source lines"):
+        line = inspect.currentframe().f_lineno; f = mlc.function([a, b], T.arctan(a) - b)  # noqa: E702,E501
+    assert cache.stats["unshared"] == unshared + 1 and f._art.key not in cache._memory.items
+    with pytest.raises(ValueError, match=rf"mt.sub \(.*:{line}\): input 'b' has size 2"):
+        f(np.zeros(3), np.zeros(2))
+
+
 # ----------------------------------------------------------------------------- memory
 
 

@@ -39,9 +39,10 @@ from mlc.compile.fgraph import FunctionGraph
 from mlc.config import config
 from mlc.runtime import cachedir
 
-stats = {"compile_module": 0, "memory_hits": 0, "disk_hits": 0, "evictions": 0}
-"""Counters: pipeline runs, in-memory cache hits, disk cache hits, LRU evictions (this
-process)."""
+stats = {"compile_module": 0, "memory_hits": 0, "disk_hits": 0, "evictions": 0,
+         "unshared": 0}
+"""Counters: pipeline runs, in-memory cache hits, disk cache hits, LRU evictions, and
+graphs that compiled only with their own lines (this process)."""
 
 
 @dataclass
@@ -173,10 +174,13 @@ def _compile(fg: FunctionGraph, key: str, mode: str) -> tuple[str, list[tuple[st
     from mlc import runtime
     try:
         compiled = run_pipeline(fg, mode, templated=True)
-    except Exception:
+    except Exception as e:
         # A pass rejected the graph: compile again with the user's lines, so that its
         # error names them (it raises again); if it does not, the result is this graph's.
         compiled = run_pipeline(fg, mode)
+        stats["unshared"] += 1
+        cachedir.warn(f"mlc: this graph compiles only with its own source lines ({e!r}); "
+                      "its code is not cached for equal graphs")
         return compiled.c_source, [tuple(m) for m in compiled.messages], False
     c_source, messages = compiled.c_source, [tuple(m) for m in compiled.messages]
     blob = json.dumps({"c_source": c_source, "messages": messages}).encode()

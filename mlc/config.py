@@ -33,6 +33,16 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"must be a boolean, got {value!r}")
 
 
+def _positive_int(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a positive integer, got {value!r}") from None
+    if number < 1 or isinstance(value, bool) or isinstance(value, float) and value != number:
+        raise ValueError(f"must be a positive integer, got {value!r}")
+    return number
+
+
 def _path(value: Any) -> str:
     if not isinstance(value, (str, os.PathLike)) or not str(value):
         raise ValueError(f"must be a non-empty path, got {value!r}")
@@ -53,6 +63,10 @@ _OPTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[], Any], str]] = {
              "default optimization pipeline of mlc.function"),
     "device": (_choice("cpu", "cuda"), lambda: "cpu", "where compiled functions run"),
     "openmp": (_bool, lambda: False, "run parallel loops with OpenMP"),
+    "memory_cache_entries": (_positive_int, lambda: 256,
+                             "compiled graphs kept loaded in memory (least recently used go)"),
+    "memory_cache_bytes": (_positive_int, lambda: 256 * 2**20,
+                           "bytes of compiled libraries kept loaded in memory (likewise)"),
 }
 
 

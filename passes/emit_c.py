@@ -6,7 +6,8 @@ is a descriptor of C variables: an element pointer (offset applied), one size an
 stride (in elements) per dim; contiguous memrefs derive their strides from their sizes,
 so the innermost stride is the literal 1 and gcc can vectorize. `loop` view ops only
 rewrite descriptors. `loop.check` failures return an error index into `messages`; no
-user string ever reaches the C source.
+user string ever reaches the C source. The library also exports `mlc_layout` (its
+argument layout, checked by the runtime) and `mlc_release` (frees the scratch arena).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from dataclasses import dataclass, field
 from io import StringIO
 from typing import IO
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.target import Target
 
 from mlc.dialects import loop
+from mlc.dialects.dtypes import dtype_of
 from mlc.passes.c_blas import BLAS_HANDLERS
 from mlc.passes.c_indexing import INDEXING_HANDLERS
 from mlc.passes.c_structure2 import STRUCTURE2_HANDLERS
@@ -58,6 +61,7 @@ class CEmitter(ViewEmitter):
         self.n = 0
         self.depth = 1
         self.scratch = 0
+        self.results: dict[int, str] = {}  # result index -> layout code (mlc_abi.h)
 
     # -- naming and writing -------------------------------------------------------
     def fresh(self, prefix: str = "v") -> str:
@@ -175,6 +179,23 @@ class CEmitter(ViewEmitter):
         self.out.write(code)
         self.out.write("  goto mlc_done;\nmlc_fail:\n  mlc_rc = ctx->err_code;\nmlc_done:\n"
                        "  return mlc_rc;\n}\n")
+        self.emit_exports(f, n)
+
+    def emit_exports(self, f: func.FuncOp, arena_slots: int) -> None:
+        """mlc_release (frees the arena before the runtime unloads the library) and
+        mlc_layout (what the runtime checks a function against), as in mlc_abi.h."""
+        self.out.write(f"\nvoid mlc_release(void) {{\n"
+                       f"  for (int k = 0; k < {arena_slots}; ++k) {{\n"
+                       "    free(mlc_arena[k]);\n    mlc_arena[k] = 0;\n    mlc_arena_cap[k] = 0;\n"
+                       "  }\n}\n")
+        self.out.write(f'\nconst char mlc_layout[] = "{self.layout(f)}";\n')
+
+    def layout(self, f: func.FuncOp) -> str:
+        """The argument layout of runtime/mlc_abi.h: dtype kind, item size and rank of
+        every argument and result, and the size of the message table."""
+        args = [layout_code(a.type.element_type, a.type.get_num_dims()) for a in f.body.block.args]
+        results = [self.results[k] for k in sorted(self.results)]
+        return f"args={','.join(args)};results={','.join(results)};messages={len(self.messages)}"
 
     def emit_block(self, ops) -> None:
         for op in ops:
@@ -314,6 +335,7 @@ class CEmitter(ViewEmitter):
         n = self.name(op.result)
         shp = self.fresh("shape")
         self.line(f"const int64_t {shp}[{max(len(sizes), 1)}] = {{{', '.join(sizes) or '0'}}};")
+        self.results[op.index.value.data] = layout_code(t.element_type, len(sizes))
         self.line(f"{el} *restrict {n} = ({el} *)ctx->alloc_output(ctx, {op.index.value.data}, {shp});")
         self.line(f"if (!{n}) {self.fail(1, [])}")
         self.contiguous(op.result, n, sizes)
@@ -386,6 +408,12 @@ def polls(op: scf.ForOp) -> bool:
 def emit_c(module: ModuleOp) -> CModule:
     """The C source and the error-message table of a scf-level module."""
     return CEmitter().emit_module(module)
+
+
+def layout_code(element_type: Attribute, rank: int) -> str:
+    """`f8:2`: NumPy's kind and item size of an element type, and a rank."""
+    dtype = np.dtype(dtype_of(element_type))
+    return f"{dtype.kind}{dtype.itemsize}:{rank}"
 
 
 @dataclass(frozen=True)

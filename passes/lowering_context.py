@@ -2,7 +2,8 @@
 
 `FuncLowering` maps each `mt` value to the memref that holds it, appends the new ops in
 order (with the `mt` op's source location), caches index constants and buffer sizes,
-and builds the runtime checks whose messages name the op and the user's source line.
+and builds the runtime checks whose messages name the op and the user's source line
+(or template tokens for them: passes/message_templates.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Callable, Sequence
 from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
-    FileLineColLoc,
     IndexType,
     IntegerAttr,
     MemRefType,
@@ -21,21 +21,26 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 
 from mlc.dialects import loop
+from mlc.passes.message_templates import input_text, input_token, site_of, where_text, where_token
 from mlc.passes.scalar_rules import ScalarBuilder
 
 
 def where(op: Operation) -> str:
-    """` (file.py:12)` for an op built from user code, else ''."""
-    loc = op.location
-    if isinstance(loc, FileLineColLoc):
-        return f" ({loc.filename.data}:{loc.line.data})"
-    return ""
+    """` (file.py:12)` for an op built from user code, else ''; a template token for an
+    op with a site location (message_templates.py)."""
+    site = site_of(op.location)
+    return where_text(op.location) if site is None else where_token(site)
 
 
 def describe(v: SSAValue, position: int) -> str:
-    """How an error message names an operand: the user's input name when known."""
-    if isinstance(v, BlockArgument) and v.name_hint:
-        return f"input '{v.name_hint}'"
+    """How an error message names an operand: the user's input name when known (a
+    template token for a block argument with a site location)."""
+    if isinstance(v, BlockArgument):
+        site = site_of(v.location)
+        if site is not None:
+            return input_token(site, position)
+        if v.name_hint:
+            return input_text(v.name_hint, position)
     return f"operand {position}"
 
 

@@ -9,24 +9,31 @@ strides to `mlc_entry`, returns fresh NumPy arrays and stores shared-variable up
 only when the call succeeded.
 
 `cache_get` / `cache_put` store small blobs (compiled-function metadata keyed by a graph
-hash) beside the libraries. Importing this package imports neither xDSL nor the
+hash) beside the libraries. The cache directory rules (trust, read-only sharing, seals,
+locks) are in `cachedir.py`. Importing this package imports neither xDSL nor the
 extension module (that happens on the first `load_library`).
 """
 
 from mlc.runtime.compile import (
+    CacheWarning,
     CompileError,
+    UnsafeCacheDirError,
     abi_header_dir,
     cache_get,
     cache_put,
     compile_c,
+    load_compiled,
     load_library,
 )
 
 __all__ = [
+    "CacheWarning",
     "CompileError",
+    "UnsafeCacheDirError",
     "abi_header_dir",
     "cache_get",
     "cache_put",
     "compile_c",
+    "load_compiled",
     "load_library",
 ]

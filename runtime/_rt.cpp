@@ -2,7 +2,9 @@
  *
  * Pipeline position: the emitters produce one C translation unit per compiled function,
  * runtime/compile.py builds it into a .so, and this module dlopens that .so
- * (`Library`) and calls its `mlc_entry` (see mlc_abi.h) on NumPy arrays (`Function`).
+ * (`Library`, in rt_library.h with the message table) and calls its `mlc_entry` (see
+ * mlc_abi.h) on NumPy arrays (`Function`). A Function is never built over a library that
+ * states another argument layout (`mlc_layout`: _rt.LayoutError).
  *
  * pybind11 only provides the class plumbing (construction, attributes, GC hooks). The
  * call itself is a raw `tp_call` slot installed before PyType_Ready, so instances of a
@@ -14,8 +16,6 @@
 
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
-
-#include <dlfcn.h>
 
 #include <cmath>
 #include <cstring>
@@ -94,39 +94,11 @@ std::string dtype_name(int type_num) {
     return s;
 }
 
-// ---- Library: one dlopen'ed .so and its entry point.
+}  // namespace
 
-class Library {
-  public:
-    explicit Library(const std::string &path) : path_(path) {
-        // Without a slash dlopen searches system directories; we always mean a file.
-        std::string file = path.find('/') == std::string::npos ? "./" + path : path;
-        handle_ = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle_) {
-            const char *err = dlerror();
-            throw_py(PyExc_OSError, "cannot load '" + path + "': " + (err ? err : "unknown error"));
-        }
-        dlerror();
-        entry_ = reinterpret_cast<mlc_entry_fn>(dlsym(handle_, "mlc_entry"));
-        if (!entry_) {
-            const char *err = dlerror();
-            std::string msg = "'" + path + "' has no symbol mlc_entry: " + (err ? err : "null");
-            dlclose(handle_);  // invalidates err
-            throw_py(PyExc_OSError, msg);
-        }
-    }
-    ~Library() { dlclose(handle_); }
-    Library(const Library &) = delete;
-    Library &operator=(const Library &) = delete;
+#include "rt_library.h"
 
-    const std::string &path() const { return path_; }
-    mlc_entry_fn entry() const { return entry_; }
-
-  private:
-    std::string path_;
-    void *handle_ = nullptr;
-    mlc_entry_fn entry_ = nullptr;
-};
+namespace {
 
 // ---- Specifications received from Python at construction.
 
@@ -143,11 +115,6 @@ struct ArgSpec {
 struct OutSpec {
     int type_num;
     int ndim;
-};
-
-struct Message {
-    PyObject *kind;  // a builtin exception type (immortal)
-    std::string text;
 };
 
 int checked_type_num(py::handle h) {
@@ -188,40 +155,6 @@ py::object list_of_one(py::handle h, const char *what) {
     if (!PyList_Check(h.ptr()) || PyList_GET_SIZE(h.ptr()) != 1)
         throw_py(PyExc_TypeError, std::string(what) + " must be a list of length 1");
     return py::reinterpret_borrow<py::object>(h);
-}
-
-Message parse_message(py::handle item) {
-    static const std::pair<const char *, PyObject *> kinds[] = {
-        {"ValueError", PyExc_ValueError},         {"IndexError", PyExc_IndexError},
-        {"MemoryError", PyExc_MemoryError},       {"RuntimeError", PyExc_RuntimeError},
-        {"AssertionError", PyExc_AssertionError}, {"TypeError", PyExc_TypeError},
-        {"OverflowError", PyExc_OverflowError},   {"ZeroDivisionError", PyExc_ZeroDivisionError},
-        {"FloatingPointError", PyExc_FloatingPointError}};
-    py::tuple t = py::cast<py::tuple>(item);
-    std::string kind = py::cast<std::string>(t[0]);
-    for (const auto &k : kinds)
-        if (kind == k.first) return Message{k.second, py::cast<std::string>(t[1])};
-    throw_py(PyExc_ValueError, "unknown exception kind '" + kind + "'");
-}
-
-/* Substitutes {0}..{3} with err_vals and {{ / }} with braces, like str.format on the
- * texts we are given, but never fails on a stray brace. */
-std::string format_message(const std::string &text, const int64_t *vals) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-            out += c;
-            ++i;
-        } else if (c == '{' && i + 2 < text.size() && text[i + 1] >= '0' &&
-                   text[i + 1] <= '3' && text[i + 2] == '}') {
-            out += std::to_string(vals[text[i + 1] - '0']);
-            i += 2;
-        } else {
-            out += c;
-        }
-    }
-    return out;
 }
 
 // ---- Array checks.
@@ -322,6 +255,8 @@ class Function {
     friend char *alloc_output(mlc_ctx *, int64_t, const int64_t *);
     bool has_default(size_t i) const { return i < defaults_.size() && defaults_[i]; }
     void set_count_error(Py_ssize_t nargs) const;
+    std::string layout() const;
+    void check_layout(const Library &lib) const;
     PyObject *call_defaults(PyObject *const *args, Py_ssize_t nargs);
     PyArrayObject *to_array(size_t i, PyObject *obj, Keep &keep);
     char *prepare_input(size_t i, PyObject *obj, Keep &keep, ScalarSlot *slot,
@@ -380,6 +315,37 @@ Function::Function(py::object library, py::sequence inputs, py::sequence shared,
     if (single && n_returned != 1) throw_py(PyExc_ValueError, "single needs one returned result");
     for (const auto &s : inputs_) total_dims_ += s.ndim;
     for (const auto &s : shared_) total_dims_ += s.ndim;
+    check_layout(py::cast<Library &>(library));
+}
+
+/* The argument layout this function passes, in the form of mlc_layout (mlc_abi.h). */
+std::string Function::layout() const {
+    std::string out = "args=";
+    const char *sep = "";
+    for (const auto *specs : {&inputs_, &shared_})
+        for (const auto &s : *specs) {
+            out += sep + layout_code(s.type_num, s.ndim);
+            sep = ",";
+        }
+    out += ";results=";
+    sep = "";
+    for (const auto &o : outputs_) {
+        out += sep + layout_code(o.type_num, o.ndim);
+        sep = ",";
+    }
+    return out + ";messages=" + std::to_string(messages_.size());
+}
+
+/* A library that states its layout is only ever called with that layout: another
+ * function's code (a damaged or stale cache entry) would read its arguments wrongly. */
+void Function::check_layout(const Library &lib) const {
+    const std::string *want = lib.layout();
+    if (!want) return;  // hand-written ABI code; emitted code always states it
+    std::string got = layout();
+    if (got != *want)
+        throw_py(LayoutError, "library '" + lib.path() + "' was compiled for the layout '" +
+                                  *want + "', but this function has the layout '" + got +
+                                  "': the library belongs to another function");
 }
 
 py::tuple Function::input_names() const {
@@ -758,9 +724,25 @@ PYBIND11_MODULE(_rt, m) {
     if (_import_array() < 0) throw py::error_already_set();
     m.attr("ABI_VERSION") = MLC_ABI_VERSION;
 
-    py::class_<Library>(m, "Library", "A dlopen'ed compiled function library.")
+    LayoutError = PyErr_NewExceptionWithDoc(
+        "mlc.runtime._rt.LayoutError",
+        "A library was paired with a function whose argument layout differs from the one "
+        "the library was compiled for (mlc_layout).",
+        PyExc_RuntimeError, nullptr);
+    if (!LayoutError) throw py::error_already_set();
+    m.attr("LayoutError") = py::reinterpret_borrow<py::object>(LayoutError);
+    size_t n_kinds;
+    const auto *kinds = message_kinds(n_kinds);
+    py::tuple kind_names(n_kinds);
+    for (size_t i = 0; i < n_kinds; ++i) kind_names[i] = py::str(kinds[i].first);
+    m.attr("MESSAGE_KINDS") = kind_names;
+
+    py::class_<Library>(m, "Library", "A dlopen'ed compiled function library; unloaded "
+                                      "(after its mlc_release) when the last reference goes.")
         .def(py::init<const std::string &>(), py::arg("path"))
-        .def_property_readonly("path", &Library::path);
+        .def_property_readonly("path", &Library::path)
+        .def_property_readonly("layout", &Library::layout_or_none,
+                               "The library's mlc_layout string, or None when it has none.");
 
     py::class_<Function>(m, "Function", py::dynamic_attr(),
                          py::custom_type_setup(setup_function_type),

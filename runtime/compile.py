@@ -3,13 +3,20 @@
 Pipeline position: the C emitter hands one translation unit per compiled function to
 :func:`compile_c`, which runs gcc once per distinct (source, flags, compiler, CPU) and
 returns the path of a ``.so``; :func:`load_library` dlopens it through the pybind11 module
-:mod:`mlc.runtime._rt`. :func:`cache_get` / :func:`cache_put` keep small blobs (compiled
-function metadata keyed by a graph hash) next to the libraries, so a new process can skip
-both emission and gcc.
+:mod:`mlc.runtime._rt` (:func:`load_compiled` does both and rebuilds a library that does
+not load). :func:`cache_get` / :func:`cache_put` keep small blobs (compiled function
+metadata keyed by a graph hash) next to the libraries, so a new process can skip both
+emission and gcc.
 
-Every file lands in the cache through a unique temporary file and ``os.replace``, which is
-atomic on POSIX: concurrent processes compiling the same source each write their own file
-and the last rename wins with identical content; a reader never sees a half-written file.
+The directory rules live in runtime/cachedir.py: trusted directories only, a private
+fallback for a read-only cache, durable atomic writes, and a seal on every entry (key,
+ABI version, size, sha256) checked before a library is dlopen'ed or a blob returned. A
+damaged entry (truncated by a power loss, replaced by another file, a directory in its
+place) is discarded and rebuilt with a `CacheWarning`. Concurrent processes compiling the
+same source wait on a per-entry lock, so gcc runs once.
+
+A loaded library stays loaded while something uses it: `load_library` holds it weakly,
+and the last reference going (the last `Function` using it) unloads it.
 """
 
 from __future__ import annotations
@@ -20,19 +27,24 @@ import os
 import platform
 import re
 import subprocess
-import sysconfig
-import tempfile
 import threading
+import weakref
+
+from mlc.runtime import cachedir
+from mlc.runtime.cachedir import BadEntry, CacheWarning, UnsafeCacheDirError
 
 __all__ = [
     "DEFAULT_FLAGS",
+    "CacheWarning",
     "CompileError",
+    "UnsafeCacheDirError",
     "abi_header_dir",
     "abi_version",
     "cache_get",
     "cache_put",
     "compile_c",
     "default_cache_dir",
+    "load_compiled",
     "load_library",
     "stats",
 ]
@@ -47,7 +59,8 @@ _FIXED_FLAGS = ("-shared", "-fPIC", "-std=c11")
 # Counts gcc runs in this process: tests use it to prove a cache hit compiled nothing.
 stats = {"gcc_runs": 0}
 
-_libraries: dict = {}
+_libraries: "weakref.WeakValueDictionary[str, object]" = weakref.WeakValueDictionary()
+"""Loaded libraries by absolute path, held weakly: a library nothing uses is unloaded."""
 _libraries_lock = threading.Lock()
 
 
@@ -78,18 +91,11 @@ def abi_version() -> int:
 
 def default_cache_dir() -> str:
     """$MLC_COMPILEDIR, else ~/.cache/mlc/<interpreter ABI tag> (created on demand)."""
-    env = os.environ.get("MLC_COMPILEDIR")
-    if env:
-        return env
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = sysconfig.get_config_var("SOABI") or f"py{platform.python_version()}"
-    return os.path.join(base, "mlc", tag)
+    return os.environ.get("MLC_COMPILEDIR") or cachedir.user_cache_root()
 
 
-def _cache_dir(cache_dir: str | os.PathLike | None) -> str:
-    path = os.fspath(cache_dir) if cache_dir is not None else default_cache_dir()
-    os.makedirs(path, exist_ok=True)
-    return path
+def _cache_root(cache_dir: str | os.PathLike | None) -> str:
+    return os.path.abspath(os.fspath(cache_dir) if cache_dir is not None else default_cache_dir())
 
 
 @functools.lru_cache(maxsize=None)
@@ -167,16 +173,85 @@ def blas_flags() -> tuple[str, ...]:
             f"-Wl,-rpath,{lib_dir}")
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
+_MISSING = "missing"
+
+
+def _entry_problem(path: str, key: str, check=None) -> tuple[bytes | None, str | None]:
+    """(payload, None) for a valid sealed entry, (None, _MISSING) when there is none,
+    (None, why) when what is there may not be used."""
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
+        data = cachedir.read_sealed(path, key, abi_version())
+    except FileNotFoundError:
+        return None, _MISSING
+    except BadEntry as e:
+        return None, str(e)
+    problem = check(data) if check is not None else None
+    return (None, problem) if problem else (data, None)
+
+
+def _warn_read_only(path: str, problem: str, write_dir: str) -> None:
+    cachedir.warn(f"mlc: ignoring the compile cache entry {path} ({problem}): the cache is "
+                  f"read-only for this process, so the entry goes to {write_dir}")
+
+
+def compile_c(
+    source: str,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    flags: tuple[str, ...] = DEFAULT_FLAGS,
+    rebuild: bool = False,
+) -> str:
+    """Compile one C translation unit into a shared library; return the .so path.
+
+    Sources that call BLAS (see `source_flags`) get OpenBLAS's flags added here.
+    Cached by the sha256 of the source, the flags (added ones included), the compiler
+    version, the CPU and the ABI version: a hit runs no process at all except, once per
+    process, `gcc --version`. The entry is validated (its seal) before the path is
+    returned; `rebuild` discards it and runs gcc again (for a library that did not load).
+    Raises CompileError (with gcc's stderr and a kept copy of the source) on failure.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"compile_c: source must be a str, not {type(source).__name__}")
+    flags = tuple(flags) + source_flags(source)
+    key = _source_key(source, flags)
+    name = f"mlc_{key[:40]}.so"
+    where = cachedir.dirs(_cache_root(cache_dir))
+    for directory in () if rebuild else where.read:
+        path = os.path.join(directory, name)
+        _, problem = _entry_problem(path, key)
+        if problem is None:
+            return path
+        if problem != _MISSING and directory != where.write:
+            _warn_read_only(path, problem, where.write)
+    path = os.path.join(where.write, name)
+    with cachedir.locked(where.write, name):  # N processes with one source: one gcc
+        _, problem = _entry_problem(path, key)
+        if problem is None and not rebuild:
+            return path  # another process built it while this one waited
+        if problem != _MISSING:
+            cachedir.warn_discarded(path, problem or "it does not load")
+            cachedir.discard(path)
+        _build(source, flags, where.write, key, path)
+    return path
+
+
+def _build(source: str, flags: tuple[str, ...], directory: str, key: str, so_path: str) -> None:
+    c_path = cachedir.tmp_path(directory, ".c")
+    tmp_so = cachedir.tmp_path(directory, ".so")
+    command = [CC, *_FIXED_FLAGS, f"-I{abi_header_dir()}", "-o", tmp_so, c_path, *flags, "-lm"]
+    try:
+        with open(c_path, "w", encoding="utf-8") as f:
+            f.write(source)
+        stats["gcc_runs"] += 1
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            _raise_compile_error(source, directory, key, command, result.stderr)
+        with open(tmp_so, "rb") as f:
+            library = f.read()
+        cachedir.write_atomic(so_path, cachedir.seal(library, key, abi_version()))
+    finally:
+        _remove_quietly(c_path)
+        _remove_quietly(tmp_so)
 
 
 def _remove_quietly(path: str) -> None:
@@ -186,51 +261,11 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def compile_c(
-    source: str,
-    *,
-    cache_dir: str | os.PathLike | None = None,
-    flags: tuple[str, ...] = DEFAULT_FLAGS,
-) -> str:
-    """Compile one C translation unit into a shared library; return the .so path.
-
-    Sources that call BLAS (see `source_flags`) get OpenBLAS's flags added here.
-    Cached by the sha256 of the source, the flags (added ones included), the compiler
-    version, the CPU and the ABI version: a hit runs no process at all except, once per process, `gcc --version`.
-    Raises CompileError (with gcc's stderr and a kept copy of the source) on failure.
-    """
-    flags = tuple(flags) + source_flags(source)
-    directory = _cache_dir(cache_dir)
-    key = _source_key(source, flags)
-    so_path = os.path.join(directory, f"mlc_{key[:40]}.so")
-    if not os.path.exists(so_path):
-        _build(source, flags, directory, key, so_path)
-    return so_path
-
-
-def _build(source: str, flags: tuple[str, ...], directory: str, key: str, so_path: str) -> None:
-    fd, c_path = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".c")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(source)
-    fd, tmp_so = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".so")
-    os.close(fd)
-    command = [CC, *_FIXED_FLAGS, f"-I{abi_header_dir()}", "-o", tmp_so, c_path, *flags, "-lm"]
-    try:
-        stats["gcc_runs"] += 1
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            _raise_compile_error(source, directory, key, command, result.stderr)
-        os.replace(tmp_so, so_path)
-    finally:
-        _remove_quietly(c_path)
-        _remove_quietly(tmp_so)
-
-
 def _raise_compile_error(source: str, directory: str, key: str, command, stderr: str):
     failed_dir = os.path.join(directory, "failed")
-    os.makedirs(failed_dir, exist_ok=True)
+    os.makedirs(failed_dir, mode=cachedir.DIR_MODE, exist_ok=True)
     kept = os.path.join(failed_dir, f"mlc_{key[:40]}.c")
-    _write_atomic(kept, source.encode("utf-8"))
+    cachedir.write_atomic(kept, source.encode("utf-8"))
     raise CompileError(
         f"gcc failed to compile generated code (source kept at {kept}):\n{stderr}",
         stderr,
@@ -239,33 +274,83 @@ def _raise_compile_error(source: str, directory: str, key: str, command, stderr:
     )
 
 
-def _blob_path(key: str, cache_dir) -> str:
+def _blob_name(key: str) -> str:
     if not isinstance(key, str):
         raise TypeError(f"cache key must be a str, not {type(key).__name__}")
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    directory = os.path.join(_cache_dir(cache_dir), "kv")
-    os.makedirs(directory, exist_ok=True)
-    return os.path.join(directory, f"{digest}.bin")
+    return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".bin"
 
 
-def cache_get(key: str, cache_dir: str | os.PathLike | None = None) -> bytes | None:
-    """The bytes stored under `key` by cache_put (in any process), or None."""
+def cache_get(key: str, cache_dir: str | os.PathLike | None = None,
+              check=None) -> bytes | None:
+    """The bytes stored under `key` by cache_put (in any process), or None.
+
+    An entry whose seal fails (damaged, or written under another key), or for which
+    `check(data)` returns a problem (a str), is discarded with a CacheWarning: the
+    caller recomputes it. A cache this process cannot read or write is a miss (never an
+    OSError); an untrusted one raises UnsafeCacheDirError."""
+    name = _blob_name(key)
     try:
-        with open(_blob_path(key, cache_dir), "rb") as f:
-            return f.read()
-    except FileNotFoundError:
+        where = cachedir.dirs(_cache_root(cache_dir), "kv")
+        for directory in where.read:
+            data = _blob_from(os.path.join(directory, name), key, check, where)
+            if data is not None:
+                return data
+    except OSError as e:
+        cachedir.warn(f"mlc: the compile cache is unusable ({e}); compiling without it")
+    return None
+
+
+def _blob_from(path: str, key: str, check, where: cachedir.CacheDirs) -> bytes | None:
+    data, problem = _entry_problem(path, key, check)
+    if problem is None or problem == _MISSING:
+        return data
+    if os.path.dirname(path) != where.write:
+        _warn_read_only(path, problem, where.write)
         return None
+    with cachedir.locked(where.write, os.path.basename(path)):
+        data, problem = _entry_problem(path, key, check)  # another process may have fixed it
+        if problem is None or problem == _MISSING:
+            return data
+        cachedir.warn_discarded(path, problem, "recomputing it")
+        cachedir.discard(path)
+    return None
 
 
 def cache_put(key: str, data: bytes, cache_dir: str | os.PathLike | None = None) -> None:
-    """Store `data` under `key`, atomically (readers see the old or the new bytes)."""
+    """Store `data` under `key`, durably and atomically (readers see the old or the new
+    bytes). A cache that cannot be written only warns: the entry is recomputed later."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"cache data must be bytes, not {type(data).__name__}")
-    _write_atomic(_blob_path(key, cache_dir), bytes(data))
+    name = _blob_name(key)
+    try:
+        where = cachedir.dirs(_cache_root(cache_dir), "kv")
+        cachedir.write_atomic(os.path.join(where.write, name),
+                              cachedir.seal(bytes(data), key, abi_version()))
+    except OSError as e:
+        cachedir.warn(f"mlc: could not store a compile cache entry ({e})")
 
+
+def load_compiled(source: str, *, cache_dir: str | os.PathLike | None = None,
+                  flags: tuple[str, ...] = DEFAULT_FLAGS, rebuild: bool = False):
+    """`load_library(compile_c(source, ...))`, where a cached library that passes its
+    seal but still fails to load is rebuilt once (with a CacheWarning); a library that
+    does not load after the rebuild raises OSError."""
+    path = compile_c(source, cache_dir=cache_dir, flags=flags, rebuild=rebuild)
+    try:
+        return load_library(path)
+    except OSError as first:
+        cachedir.warn(f"mlc: the compiled library {path} does not load ({first}); "
+                      "rebuilding it")
+    path = compile_c(source, cache_dir=cache_dir, flags=flags, rebuild=True)
+    try:
+        return load_library(path)
+    except OSError as e:
+        raise OSError(f"mlc: the compiled library {path} does not load, even after "
+                      f"a rebuild: {e}") from e
 
 def load_library(path: str | os.PathLike):
-    """dlopen a compiled library once per process; returns an `_rt.Library`."""
+    """dlopen a compiled library once per process while it is in use; returns an
+    `_rt.Library` (unloaded when the last reference to it goes)."""
     from . import _rt  # deferred: compiling and caching work without the built module
 
     key = os.path.abspath(os.fspath(path))

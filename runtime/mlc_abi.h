@@ -32,6 +32,20 @@
  * from Ctrl-C, or whatever a signal handler raised): the emitted code stores
  * MLC_ERR_PYTHON in ctx->err_code and returns, and the call fails with that exception,
  * storing no update. poll may be NULL (never interrupted).
+ *
+ * Two optional exports (emitted code always has both):
+ *
+ *     const char mlc_layout[] = "args=f8:1,f8:0;results=f8:1;messages=5";
+ *
+ * states the argument layout the code was compiled for: per argument (inputs then shared
+ * variables) and per result, NumPy's dtype kind and item size, a colon and the rank; then
+ * the size of the message table. The runtime refuses (_rt.LayoutError) to construct a
+ * function with another layout, so a library never reads arguments it was not built for.
+ *
+ *     void mlc_release(void);
+ *
+ * frees the library's static storage (the scratch arena); the runtime calls it just
+ * before dlclose, when the last function using the library is gone.
  */
 #ifndef MLC_ABI_H
 #define MLC_ABI_H

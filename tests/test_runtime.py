@@ -673,3 +673,82 @@ def test_huge_broadcast_shapes_cannot_wrap_a_scratch_allocation(tmp_path):
         "try:\n    f(a, b)\nexcept MemoryError:\n    print('MemoryError')\n")
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "MemoryError" in r.stdout, (r.returncode, r.stderr[-2000:])
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+VEC_ADD_LAYOUT = VEC_ADD + 'const char mlc_layout[] = "args=f8:1,f8:1;results=f8:1;messages=3";\n'
+
+
+def test_library_states_its_layout(cache_dir):
+    assert load_library(compile_c(VEC_ADD_LAYOUT, cache_dir=cache_dir)).layout == (
+        "args=f8:1,f8:1;results=f8:1;messages=3")
+    assert load_library(compile_c(VEC_ADD, cache_dir=cache_dir)).layout is None
+
+
+@pytest.mark.parametrize("change", [
+    dict(inputs=[(F64, (-1, -1), "a"), (F64, (-1,), "b")]),
+    dict(inputs=[(np.dtype(np.float32).num, (-1,), "a"), (F64, (-1,), "b")]),
+    dict(inputs=[(F64, (-1,), "a")]),
+    dict(outputs=[(F64, 0)]),
+    dict(messages=MESSAGES[:2]),
+])
+def test_library_is_never_called_with_another_layout(build, change):
+    good = dict(inputs=[(F64, (-1,), "a"), (F64, (-1,), "b")], outputs=[(F64, 1)])
+    fn = build(VEC_ADD_LAYOUT, **good)
+    np.testing.assert_array_equal(fn(np.ones(2), np.ones(2)), [2.0, 2.0])
+    with pytest.raises(_rt.LayoutError, match=r"compiled for the layout 'args=f8:1,f8:1;"
+                                              r"results=f8:1;messages=3', but this function"):
+        build(VEC_ADD_LAYOUT, **{**good, **change})
+
+
+def test_emitted_code_states_the_layout_of_its_function():
+    import mlc
+    import mlc.tensor as T
+
+    x, n = T.dmatrix("x"), T.lscalar("n")
+    f = mlc.function([x, n], [x.sum(axis=0) * n, T.eq(x, 0)])
+    layout = f._art.library.layout
+    assert layout.startswith("args=f8:2,i8:0;results=f8:1,b1:2;messages=")
+    assert layout.endswith(f"messages={len(f._art.messages)}")
+
+
+# ----------------------------------------------------------------------------- unloading
+
+
+def test_release_runs_before_the_library_is_unloaded(tmp_path):
+    marker = tmp_path / "released"
+    source = VEC_ADD + textwrap.dedent(f"""
+        #include <stdio.h>
+        void mlc_release(void) {{ FILE *f = fopen("{marker}", "w"); if (f) fclose(f); }}
+    """)
+    lib = load_library(compile_c(source, cache_dir=str(tmp_path)))
+    fn = _rt.Function(lib, [(F64, (-1,), "a"), (F64, (-1,), "b")], [], [(F64, 1)], 1, [],
+                      MESSAGES, None, True)
+    del lib
+    gc.collect()
+    assert not marker.exists()  # the function still uses it
+    del fn
+    gc.collect()
+    assert marker.exists()
+
+
+def test_libraries_nothing_uses_are_unloaded(tmp_path):
+    """500 distinct libraries loaded, called and dropped leave the mappings bounded."""
+    def maps() -> int:
+        with open("/proc/self/maps") as f:
+            return sum(1 for _ in f)
+
+    path = compile_c(VEC_ADD_LAYOUT + "/* copied */\n", cache_dir=str(tmp_path))
+    baseline = None
+    for i in range(500):
+        copy = tmp_path / f"copy{i}.so"  # another file: dlopen maps it anew
+        copy.write_bytes(open(path, "rb").read())
+        fn = _rt.Function(load_library(str(copy)), [(F64, (-1,), "a"), (F64, (-1,), "b")], [],
+                          [(F64, 1)], 1, [], MESSAGES, None, True)
+        assert fn(np.ones(2), np.ones(2)).tolist() == [2.0, 2.0]
+        del fn
+        if i == 10:
+            baseline = maps()
+    assert maps() <= baseline + 10, (baseline, maps())

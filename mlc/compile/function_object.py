@@ -7,6 +7,11 @@ point and writes updates to the shared containers. Omitted arguments take their
 `mlc.In(value=...)` defaults in C++ too (`_rt.Function.defaults`). This class adds the
 metadata, the debugging views (`f.ir(stage)`), `f.copy()` and pickling (`rebuild.py`).
 It imports the runtime, so it is loaded lazily.
+
+The artifact's messages are templates shared by every equal graph; construction fills
+in this function's own lines and input names (passes/message_templates.py). When the
+runtime finds that the artifact's library was compiled for another argument layout (a
+damaged or foreign cache entry), the function is compiled again (`cache.replace`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from mlc.compile.convert import make_converter
 from mlc.compile.fgraph import FunctionGraph
 from mlc.compile.hashing import graph_hash
 from mlc.compile.io import InputSpec
+from mlc.compile.sites import graph_sites
+from mlc.passes.message_templates import TemplateError, resolve
 from mlc.runtime import _rt
 
 def _type_num(dtype: str) -> int:
@@ -33,18 +40,12 @@ class Function(_rt.Function):
     def __init__(self, art: Artifact, fg: FunctionGraph, mode: str, name: Optional[str],
                  specs: Optional[Sequence[InputSpec]] = None) -> None:
         specs = list(specs) if specs is not None else [InputSpec(v.name, None) for v in fg.inputs]
-        names = [s.name for s in specs]
-        super().__init__(
-            art.library,
-            [(_type_num(v.dtype), v.type.dims, n) for v, n in zip(fg.inputs, names)],
-            [(_type_num(v.dtype), v.type.dims, v.name, v.container) for v in fg.shared],
-            [(_type_num(v.dtype), v.ndim) for v in fg.values],
-            len(fg.outputs),
-            [fg.shared[k].container for k in fg.updates],
-            art.messages,
-            make_converter(fg.inputs, names),
-            fg.single,
-        )
+        sites = graph_sites(fg)
+        try:
+            self._init_native(art, fg, specs, sites)
+        except (_rt.LayoutError, TemplateError) as e:
+            art = cache.replace(art, fg, mode, str(e))
+            self._init_native(art, fg, specs, sites)  # a second misfit raises
         if any(s.default is not None for s in specs):
             self.defaults = [s.default for s in specs]
         self.name = name
@@ -55,6 +56,22 @@ class Function(_rt.Function):
         self._art = art
         self._fg = fg
         self._specs = specs
+        self._stages: dict[bool, Any] = {}  # debuginfo -> Compiled, once f.ir() ran
+
+    def _init_native(self, art: Artifact, fg: FunctionGraph, specs: list[InputSpec],
+                     sites: list) -> None:
+        names = [s.name for s in specs]
+        super().__init__(
+            art.library,
+            [(_type_num(v.dtype), v.type.dims, n) for v, n in zip(fg.inputs, names)],
+            [(_type_num(v.dtype), v.type.dims, v.name, v.container) for v in fg.shared],
+            [(_type_num(v.dtype), v.ndim) for v in fg.values],
+            len(fg.outputs),
+            [fg.shared[k].container for k in fg.updates],
+            [(kind, resolve(text, sites)) for kind, text in art.messages],
+            make_converter(fg.inputs, names),
+            fg.single,
+        )
 
     def ir(self, stage: str = "mt", debuginfo: bool = False) -> str:
         """The IR text of this function at `stage` ('mt', 'loop', 'scf' or 'c'); with
@@ -63,11 +80,11 @@ class Function(_rt.Function):
         from mlc.passes.pipelines import STAGES
         if stage not in STAGES:
             raise ValueError(f"ir: unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-        slot = "compiled_debuginfo" if debuginfo else "compiled"
-        if getattr(self._art, slot) is None:  # stages are kept only on demand: redo the passes
-            setattr(self._art, slot, run_pipeline(self._fg, self.mode, keep_stages=True,
-                                                  debuginfo=debuginfo))
-        return getattr(self._art, slot).stage(stage)
+        compiled = self._stages.get(debuginfo)
+        if compiled is None:  # stages are kept only on demand, with this graph's own lines
+            compiled = self._stages[debuginfo] = run_pipeline(
+                self._fg, self.mode, keep_stages=True, debuginfo=debuginfo)
+        return compiled.stage(stage)
 
     def fn(self, n_calls: int = 1) -> Any:
         """Run the function `n_calls` times in native code (Theano's `f.fn()`); it must

@@ -1,10 +1,13 @@
 """Structural hash of a `FunctionGraph`, computed before any xDSL work.
 
-Two graphs with the same hash translate to the same `mt` module and so compile to the
-same code: the hash covers op class names, parameters, types, constant bytes, topology,
-input/output order, shared-variable slots and the update targets. It also covers names
-and source locations, because they end up in the error messages of the compiled code.
-`mlc.function` keys its in-memory and disk caches on it.
+Two graphs with the same hash translate to the same templated `mt` module
+(`translate.to_module(fg, templated=True)`) and so compile to the same code: the hash
+covers op class names, parameters, types, constant bytes, topology, input/output order,
+shared-variable slots and the update targets. It leaves out variable names and source
+locations: the compiled code's messages refer to them by site number, and each function
+fills in its own (passes/message_templates.py). So the same graph built on another line
+(a re-run notebook cell, a loop) hits the caches. `mlc.function` keys its in-memory and
+disk caches on it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,6 @@ import hashlib
 
 from mlc.compile.fgraph import FunctionGraph
 from mlc.tensor.variable import Constant, Variable
-
-
-def _loc(loc: object) -> tuple:
-    if loc is None:
-        return ()
-    return (loc.filename.data, loc.line.data, loc.column.data)  # type: ignore[attr-defined]
 
 
 class _Hasher:
@@ -32,7 +29,7 @@ class _Hasher:
 
     def leaf(self, v: Variable, kind: str) -> None:
         self.ids[v] = len(self.ids)
-        self.feed(kind, v.type.dtype, v.type.dims, v.name, _loc(v.loc))
+        self.feed(kind, v.type.dtype, v.type.dims)
 
     def ref(self, v: Variable) -> int:
         found = self.ids.get(v)
@@ -55,8 +52,8 @@ def graph_hash(fg: FunctionGraph) -> str:
     for node in fg.nodes:
         args = [hs.ref(v) for v in node.inputs]
         params = tuple(sorted(node.params.items()))
-        hs.feed("op", node.op.name, params, args, _loc(node.loc),
-                [(o.type.dtype, o.type.dims, o.name) for o in node.outputs])
+        hs.feed("op", node.op.name, params, args,
+                [(o.type.dtype, o.type.dims) for o in node.outputs])
         for out in node.outputs:
             hs.ids[out] = len(hs.ids)
     hs.feed("out", fg.single, [hs.ref(v) for v in fg.outputs])

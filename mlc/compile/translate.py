@@ -8,10 +8,18 @@ Each frontend `Apply` becomes `op_class.build(operands, **params)` (the same `in
 that typed the frontend node types the op) with `op.location` set to the user's line;
 each `Constant` becomes one `mt.constant` (equal literals are emitted once). This is the
 only place where the frontend creates xDSL IR; the pass pipeline takes it from here.
+
+With `templated=True` (what `mlc.function` compiles and caches), no user line or name
+reaches the module: block arguments and ops get *site* locations numbered in the walk of
+`graph_sites`, and the messages of the compiled code name them by number
+(passes/message_templates.py). Each function then fills in its own graph's sites, so one
+compiled artifact serves equal graphs built anywhere. A constant takes the site of the
+first op that uses it.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, Optional
 
 from xdsl.dialects import func
@@ -20,13 +28,32 @@ from xdsl.ir import Block, Region, SSAValue
 
 from mlc.compile.fgraph import FunctionGraph
 from mlc.dialects import mt
+from mlc.passes.message_templates import site_location
 from mlc.srcloc import UNKNOWN
+from mlc.compile.sites import Site, graph_sites, hint
 from mlc.tensor.variable import Constant, Variable
 
-
 def _name(value: SSAValue, name: Optional[str]) -> None:
-    if name and SSAValue.is_valid_name(name):
+    if hint(name):
         value.name_hint = name
+
+
+class _Cursor:
+    """Hands out site numbers in translation order, checking them against the walk."""
+
+    def __init__(self, sites: list[Site]) -> None:
+        self.sites, self.next = sites, 0
+
+    def take(self, loc: Any) -> int:
+        n = self.next
+        if n >= len(self.sites) or self.sites[n][0] is not loc:
+            raise AssertionError("translate: the site walk and the translation disagree")
+        self.next += 1
+        return n
+
+
+_CURSOR: ContextVar[Optional[_Cursor]] = ContextVar("mlc_translate_sites", default=None)
+"""Set during a templated translation, so that bodies built by op builders see it."""
 
 
 class _Emitter:
@@ -36,10 +63,15 @@ class _Emitter:
         self.block = block
         self.values: dict[Variable, SSAValue] = {}
         self.literals: dict[tuple, SSAValue] = {}
+        self.cursor = _CURSOR.get()
+        self.site: Optional[int] = None  # of the node being emitted (templated)
         for var, arg in zip(leaves, block.args):
             self.values[var] = arg
-            arg.location = var.loc or UNKNOWN
-            _name(arg, var.name)
+            if self.cursor is not None:
+                arg.location = site_location(self.cursor.take(var.loc))
+            else:
+                arg.location = var.loc or UNKNOWN
+                _name(arg, var.name)
 
     def value(self, var: Variable) -> SSAValue:
         found = self.values.get(var)
@@ -54,24 +86,32 @@ class _Emitter:
             if op.result.type != var.type.mt:
                 raise TypeError(f"translate: mt.constant made {op.result.type} for a literal of "
                                 f"type {var.type.mt} (a bug in ConstantOp.from_array)")
-            op.location = var.loc or UNKNOWN
+            op.location = self.constant_location(var)
             self.block.add_op(op)
             found = self.literals[key] = op.result
         self.values[var] = found
         return found
+
+    def constant_location(self, var: Constant) -> Any:
+        if self.cursor is None:
+            return var.loc or UNKNOWN
+        return site_location(self.site) if self.site is not None else UNKNOWN
 
     def emit(self, fg: FunctionGraph) -> None:
         self.emit_nodes(fg.nodes)
 
     def emit_nodes(self, nodes: list) -> None:
         for node in nodes:
+            if self.cursor is not None:
+                self.site = self.cursor.take(node.loc)
             operands = [self.value(v) for v in node.inputs]
-            op = node.op.build(operands, **node.params)
-            op.location = node.loc
+            op = node.op.build(operands, **node.params)  # takes the sites of its bodies
+            op.location = node.loc if self.cursor is None else site_location(self.site)
             self.block.add_op(op)
             for var, result in zip(node.outputs, op.results):
                 self.values[var] = result
-                _name(result, var.name)
+                if self.cursor is None:
+                    _name(result, var.name)
 
 
 def translate_body(block: Block, leaves: list[Variable], nodes: list, result: Variable) -> SSAValue:
@@ -82,13 +122,21 @@ def translate_body(block: Block, leaves: list[Variable], nodes: list, result: Va
     return sub.value(result)
 
 
-def to_module(fg: FunctionGraph) -> ModuleOp:
-    """The `mt` module of `fg`: one `func.func @main`, arguments = inputs then shared."""
+def to_module(fg: FunctionGraph, templated: bool = False) -> ModuleOp:
+    """The `mt` module of `fg`: one `func.func @main`, arguments = inputs then shared;
+    with `templated`, site locations instead of the user's (see the module docstring)."""
     leaves: list[Variable] = [*fg.inputs, *fg.shared]
     block = Block(arg_types=[v.type.mt for v in leaves])
-    emitter = _Emitter(block, leaves)
-    emitter.emit(fg)
-    results = [emitter.value(v) for v in fg.values]
+    cursor = _Cursor(graph_sites(fg)) if templated else None
+    token = _CURSOR.set(cursor)
+    try:
+        emitter = _Emitter(block, leaves)
+        emitter.emit(fg)
+        results = [emitter.value(v) for v in fg.values]
+    finally:
+        _CURSOR.reset(token)
+    if cursor is not None and cursor.next != len(cursor.sites):
+        raise AssertionError("translate: the site walk has sites the translation skipped")
     block.add_op(func.ReturnOp(*results))
     fn = func.FuncOp("main", ([v.type.mt for v in leaves], [v.type.mt for v in fg.values]),
                      Region(block))

@@ -32,6 +32,11 @@ class MapBody(SlotState):
         self.key = graph_hash(fg)
 
     @property
+    def leaves(self) -> list[Variable]:
+        """The body block's arguments, in order: the index, then the captures."""
+        return [self.index, *self.captures]
+
+    @property
     def row_type(self) -> Any:
         return self.row.type.mt
 
@@ -39,7 +44,7 @@ class MapBody(SlotState):
         """Fill mt.map's body block (translation of this graph) and return the row."""
         from mlc.compile.translate import translate_body
 
-        return translate_body(block, [self.index, *self.captures], self.nodes, self.row)
+        return translate_body(block, self.leaves, self.nodes, self.row)
 
     def __repr__(self) -> str:
         return f"MapBody({self.key})"

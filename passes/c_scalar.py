@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import Float32Type, Float64Type, FloatAttr, IndexType
 from xdsl.ir import Attribute, Operation
 
 from mlc.dialects import loop
+from mlc.passes.c_math import MATH_C_CODE, MATH_PRELUDE
 from mlc.passes.c_random import RANDOM_C_CODE, RANDOM_PRELUDE
 from mlc.passes.c_special import SPECIAL_C_CODE, SPECIAL_PRELUDE
 
@@ -25,33 +26,6 @@ PRELUDE = r"""
 #include <string.h>
 #include <math.h>
 #include "mlc_abi.h"
-#ifdef MLC_VECTOR_MATH /* glibc libmvec: let gcc vectorize loops calling these (runtime/compile.py) */
-#define MLC_SIMD __attribute__((__simd__("notinbranch")))
-MLC_SIMD double exp(double); MLC_SIMD float expf(float);
-MLC_SIMD double log(double); MLC_SIMD float logf(float);
-MLC_SIMD double log1p(double); MLC_SIMD float log1pf(float);
-MLC_SIMD double expm1(double); MLC_SIMD float expm1f(float);
-MLC_SIMD double sin(double); MLC_SIMD float sinf(float);
-MLC_SIMD double cos(double); MLC_SIMD float cosf(float);
-MLC_SIMD double tan(double); MLC_SIMD float tanf(float);
-MLC_SIMD double tanh(double); MLC_SIMD float tanhf(float);
-MLC_SIMD double sinh(double); MLC_SIMD float sinhf(float);
-MLC_SIMD double cosh(double); MLC_SIMD float coshf(float);
-MLC_SIMD double asin(double); MLC_SIMD float asinf(float);
-MLC_SIMD double acos(double); MLC_SIMD float acosf(float);
-MLC_SIMD double atan(double); MLC_SIMD float atanf(float);
-MLC_SIMD double asinh(double); MLC_SIMD float asinhf(float);
-MLC_SIMD double acosh(double); MLC_SIMD float acoshf(float);
-MLC_SIMD double atanh(double); MLC_SIMD float atanhf(float);
-MLC_SIMD double exp2(double); MLC_SIMD float exp2f(float);
-MLC_SIMD double log2(double); MLC_SIMD float log2f(float);
-MLC_SIMD double log10(double); MLC_SIMD float log10f(float);
-MLC_SIMD double erf(double); MLC_SIMD float erff(float);
-MLC_SIMD double erfc(double); MLC_SIMD float erfcf(float);
-MLC_SIMD double cbrt(double); MLC_SIMD float cbrtf(float);
-MLC_SIMD double pow(double, double); MLC_SIMD float powf(float, float);
-MLC_SIMD double atan2(double, double); MLC_SIMD float atan2f(float, float);
-#endif
 
 #define MLC_IDIV(T) static inline T mlc_floordiv_##T(T a, T b) { \
     if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); \
@@ -132,7 +106,7 @@ static inline void mlc_slice(int64_t n, int64_t start, int64_t stop, int64_t ste
                        : (stop > start ? (stop - start - 1) / step + 1 : 0);
   *begin = start; *len = l;
 }
-""" + SPECIAL_PRELUDE + RANDOM_PRELUDE
+""" + MATH_PRELUDE + SPECIAL_PRELUDE + RANDOM_PRELUDE
 
 _CTYPE: dict[object, str] = {Float64Type(): "double", Float32Type(): "float", IndexType(): "int64_t",
                              IntegerType(1): "uint8_t", IntegerType(8): "int8_t",
@@ -229,12 +203,12 @@ CODE_FOR_OP: dict[type, Callable[[Operation, list[str]], str]] = {
     arith.ExtFOp: _cast, arith.TruncFOp: _cast, arith.FPToSIOp: _helper("f2i"), arith.SIToFPOp: _cast,
     arith.UIToFPOp: _cast, arith.ExtSIOp: _cast, arith.TruncIOp: _cast, arith.ExtUIOp: _cast,
     arith.IndexCastOp: _cast,
-    math.ExpOp: _fcall("exp"), math.LogOp: _fcall("log"), math.Log1pOp: _fcall("log1p"),
-    math.ExpM1Op: _fcall("expm1"), math.SqrtOp: _fcall("sqrt"), math.SinOp: _fcall("sin"),
-    math.CosOp: _fcall("cos"), math.TanhOp: _fcall("tanh"), math.AbsFOp: _fcall("fabs"),
+    math.SqrtOp: _fcall("sqrt"), math.SinOp: _fcall("sin"),
+    math.CosOp: _fcall("cos"), math.AbsFOp: _fcall("fabs"),
     math.PowFOp: _fcall("pow"), math.FloorOp: _fcall("floor"),
     math.AbsIOp: _helper("abs"), math.IPowIOp: _helper("ipow"),
     math.CopySignOp: _fcall("copysign"), loop.FModOp: _fcall("fmod"),
+    **MATH_C_CODE,
     **SPECIAL_C_CODE,
     **RANDOM_C_CODE,
 }

@@ -91,9 +91,9 @@ def _abs(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
 
 def _sign(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
     zero, one, minus = b.const(0, dtype), b.const(1, dtype), b.const(-1, dtype)
-    if dt.is_float(dtype):  # NaN and +-0 fail both tests and pass through
+    if dt.is_float(dtype):  # NaN fails both tests and passes through; -0.0 gives +0.0 (NumPy)
         pos, neg = b.add(arith.CmpfOp(a[0], zero, "ogt")), b.add(arith.CmpfOp(a[0], zero, "olt"))
-        other = a[0]
+        other = b.add(arith.SelectOp(b.add(arith.CmpfOp(a[0], a[0], "uno")), a[0], zero))
     else:
         pos, neg = b.add(arith.CmpiOp(a[0], zero, "sgt")), b.add(arith.CmpiOp(a[0], zero, "slt"))
         other = zero

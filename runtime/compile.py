@@ -54,7 +54,10 @@ CC = "gcc"
 # -fno-math-errno: libm calls need not set errno, so gcc may inline and vectorize them.
 DEFAULT_FLAGS: tuple[str, ...] = ("-O3", "-march=native", "-fwrapv", "-fno-math-errno")
 # Always passed; the user's flags come after the source file so that -l options link.
-_FIXED_FLAGS = ("-shared", "-fPIC", "-std=c11")
+# -ffp-contract=off: no a * b + c becomes one fused multiply-add, which gcc could do in a
+# vectorized loop body and not in its scalar tail (or the other way round): an element's
+# result must not depend on where it sits (passes/c_math.py).
+_FIXED_FLAGS = ("-shared", "-fPIC", "-std=c11", "-ffp-contract=off")
 
 # Counts gcc runs in this process: tests use it to prove a cache hit compiled nothing.
 stats = {"gcc_runs": 0}
@@ -125,7 +128,7 @@ def _cpu_id() -> str:
 
 def _source_key(source: str, flags: tuple[str, ...]) -> str:
     h = hashlib.sha256()
-    for part in (source, "\0".join(flags), _compiler_id(), _cpu_id(), str(abi_version())):
+    for part in (source, "\0".join(_FIXED_FLAGS + flags), _compiler_id(), _cpu_id(), str(abi_version())):
         h.update(part.encode("utf-8"))
         h.update(b"\0\1")
     return h.hexdigest()
@@ -136,31 +139,8 @@ BLAS_MARKER = "#define MLC_USE_BLAS 1"
 
 
 def source_flags(source: str) -> tuple[str, ...]:
-    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER,
-    and glibc's vector math library when it is there (see `vector_math_flags`)."""
-    return (blas_flags() if BLAS_MARKER in source else ()) + vector_math_flags()
-
-
-_LIBMVEC_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64")
-
-
-@functools.lru_cache(maxsize=None)
-def vector_math_flags() -> tuple[str, ...]:
-    """`-DMLC_VECTOR_MATH -lmvec` on x86-64 glibc systems that ship libmvec (glibc >= 2.35
-    has exp, log, log1p, sin, tanh, ... in SIMD form, within 4 ulp). The emitted prelude
-    then declares those functions `simd`, so gcc vectorizes loops that call them; without
-    libmvec the flags are empty and the same C calls the scalar functions."""
-    if platform.machine() != "x86_64" or os.environ.get("MLC_NO_VECTOR_MATH"):
-        return ()
-    if not any(os.path.exists(os.path.join(d, "libmvec.so.1")) for d in _LIBMVEC_DIRS):
-        return ()
-    try:  # the full set of functions declared in the prelude arrived in glibc 2.35
-        major, minor = os.confstr("CS_GNU_LIBC_VERSION").split()[1].split(".")[:2]
-        if (int(major), int(minor)) < (2, 35):
-            return ()
-    except (ValueError, OSError, IndexError, AttributeError):
-        return ()
-    return ("-DMLC_VECTOR_MATH", "-lmvec")
+    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER."""
+    return blas_flags() if BLAS_MARKER in source else ()
 
 
 @functools.lru_cache(maxsize=None)

@@ -25,7 +25,7 @@ import mlc.tensor as T
 from mlc.dialects import blas
 from mlc.passes.c_blas import BLAS_PRELUDE
 from mlc.passes.c_scalar import PRELUDE
-from mlc.runtime.compile import BLAS_MARKER, blas_flags, compile_c, source_flags, vector_math_flags
+from mlc.runtime.compile import BLAS_MARKER, blas_flags, compile_c, source_flags
 
 RNG = np.random.default_rng(7)
 SHAPES = [(3, 4, 5), (0, 4, 5), (3, 0, 5), (3, 4, 0), (1, 1, 1), (1, 4, 1), (5, 1, 3), (2, 7, 1)]
@@ -122,9 +122,9 @@ def test_contraction_mismatch_still_raises() -> None:
 
 
 def test_only_blas_sources_get_blas_flags() -> None:
-    assert source_flags("int f(void) { return 0; }\n") == vector_math_flags()
+    assert source_flags("int f(void) { return 0; }\n") == ()
     flags = source_flags(BLAS_PRELUDE)
-    assert flags == blas_flags() + vector_math_flags() and any(fl.startswith("-I") for fl in flags)
+    assert flags == blas_flags() and any(fl.startswith("-I") for fl in flags)
     assert any(fl.startswith("-Wl,-rpath,") for fl in flags)
 
 

@@ -628,15 +628,6 @@ def test_load_library_caches_by_path(cache_dir):
     assert load_library(path) is load_library(os.path.relpath(path))
 
 
-def test_vector_math_flags_are_consistent():
-    """libmvec is used only where it exists; the flags are part of every source's flags."""
-    from mlc.runtime.compile import source_flags, vector_math_flags
-
-    flags = vector_math_flags()
-    assert flags in ((), ("-DMLC_VECTOR_MATH", "-lmvec"))
-    assert source_flags("int f(void) { return 0; }\n") == flags
-
-
 def test_scratch_arena_is_reused_and_grows():
     """Intermediate buffers come from a per-function arena: calls of growing and shrinking
     sizes stay correct, and results never alias the arena (outputs are fresh arrays)."""

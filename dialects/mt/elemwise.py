@@ -96,7 +96,7 @@ class AbsOp(UnaryOp):
 
 @irdl_op_definition
 class SignOp(UnaryOp):
-    """`mt.sign %x`: -1, 0 or 1 by the sign of x (NaN stays NaN)."""
+    """`mt.sign %x`: -1, 0 or 1 by the sign of x (NaN stays NaN, -0.0 gives +0.0 as in NumPy)."""
 
     name = "mt.sign"
 

@@ -13,7 +13,7 @@
 // CHECK-NEXT:      const int64_t [[END:v[0-9]+_end]] = p1_n0 - [[C]] > [[S]] ? [[C]] + [[S]] : p1_n0;
 // CHECK-NEXT:      for (int64_t [[I:v[0-9]+]] = [[C]]; [[I]] < [[END]]; [[I]] += {{.*}}) {
 // CHECK-NEXT:        const double [[X:v[0-9]+]] = p0[[[I]] * p0_s0];
-// CHECK-NEXT:        const double [[E:v[0-9]+]] = exp([[X]]);
+// CHECK-NEXT:        const double [[E:v[0-9]+]] = mlc_exp([[X]]);
 // CHECK-NEXT:        p1[[[I]]] = [[E]];
 // CHECK-NEXT:      }
 // CHECK-NEXT:      if (MLC_POLL(mlc_smul64(([[END]] - [[C]]) / {{.*}}, [[W]]))) return;

@@ -118,12 +118,14 @@ def _producer(m: SSAValue, consumer: loop.ElemwiseOp) -> loop.ElemwiseOp | None:
     """The elemwise kernel A that fills fresh buffer m, when consumer is m's only reader."""
     if not isinstance(m.owner, memref.AllocOp):
         return None
-    users = {u.operation for u in m.uses}
-    writers = [u for u in users if u is not consumer]
-    if len(writers) != 1 or not isinstance(writers[0], loop.ElemwiseOp):
-        return None
-    a = writers[0]
-    if a.output is not m or m in a.inputs or consumer.output is m:
+    a = None
+    for use in m.uses:  # stops at a second other user: a buffer read by many is not fused
+        if use.operation is not consumer:
+            if a is not None and use.operation is not a:
+                return None
+            a = use.operation
+    if not isinstance(a, loop.ElemwiseOp) or a.output is not m or m in a.inputs \
+            or consumer.output is m:
         return None
     return a
 

@@ -31,6 +31,9 @@ from mlc.passes.indexing_kernels import INDEXING_KERNELS
 from mlc.passes.scf_random import RANDOM_KERNELS
 from mlc.passes.scf_structure2 import STRUCTURE2_KERNELS
 
+MAX_NEST = 8
+"""Deepest scf.for nest a kernel gets; higher ranks share a flat outer loop."""
+
 Body = Callable[[list[Operation], list[SSAValue], list[SSAValue]], list[SSAValue]]
 """Builds the innermost ops given (ops to append to, loop ivs, carried values) and
 returns the values to carry on (empty for plain nests)."""
@@ -39,7 +42,7 @@ returns the values to carry on (empty for plain nests)."""
 def free_values(op: Operation) -> list[SSAValue]:
     """Values used inside op's regions but defined outside op, in first-use order."""
     inside: set[SSAValue] = set()
-    seen: list[SSAValue] = []
+    seen: dict[SSAValue, None] = {}
     for inner in op.walk():
         if inner is op:
             continue
@@ -54,9 +57,9 @@ def free_values(op: Operation) -> list[SSAValue]:
         if inner is op:
             continue
         for v in inner.operands:
-            if v not in inside and v not in seen:
-                seen.append(v)
-    return seen
+            if v not in inside:
+                seen.setdefault(v)
+    return list(seen)
 
 
 class KernelBuilder:
@@ -81,7 +84,10 @@ class KernelBuilder:
 
     def nest(self, ops: list[Operation], ubs: Sequence[SSAValue], carried: list[SSAValue],
              body: Body, ivs: list[SSAValue] | None = None) -> list[SSAValue]:
-        """A perfect scf.for nest over [0, ub) for each ub; returns the carried results."""
+        """A perfect scf.for nest over [0, ub) for each ub; returns the carried results.
+        Above MAX_NEST loops, the leading dims share one flat loop (see flat_nest)."""
+        if ivs is None and len(ubs) > MAX_NEST:
+            return self.flat_nest(ops, ubs, carried, body)
         ivs = list(ivs or [])
         if not ubs:
             return body(ops, ivs, carried)
@@ -93,6 +99,32 @@ class KernelBuilder:
         loop_op = scf.ForOp(self.zero, ubs[0], self.one, carried, block)
         ops.append(loop_op)
         return list(loop_op.results)
+
+
+    def flat_nest(self, ops: list[Operation], ubs: Sequence[SSAValue], carried: list[SSAValue],
+                  body: Body) -> list[SSAValue]:
+        """The nest with its leading len(ubs) - MAX_NEST + 1 dims collapsed into one loop
+        over their product, the indices recovered by div/rem once per flat step: the
+        nesting depth (and gcc's time, superlinear in it) stays at MAX_NEST whatever the
+        rank. A zero size makes the product zero, so no division by zero runs."""
+        lead, rest = list(ubs[:len(ubs) - MAX_NEST + 1]), list(ubs[len(ubs) - MAX_NEST + 1:])
+        total = lead[0]
+        for ub in lead[1:]:
+            total = _emit(ops, arith.MuliOp(total, ub))
+
+        def delinearize(ops2: list[Operation], flat_iv: list[SSAValue], carried2: list[SSAValue]):
+            ivs, rem = [], flat_iv[0]
+            for ub in reversed(lead[1:]):
+                ivs.append(_emit(ops2, arith.RemUIOp(rem, ub)))
+                rem = _emit(ops2, arith.DivUIOp(rem, ub))
+            ivs.append(rem)
+            return self.nest(ops2, rest, carried2, body, ivs[::-1])
+        return self.nest(ops, [total], carried, delinearize, [])
+
+
+def _emit(ops: list[Operation], op: Operation) -> SSAValue:
+    ops.append(op)
+    return op.results[0]
 
 
 def inline_body(ops: list[Operation], region: Region, args: Sequence[SSAValue],

@@ -191,10 +191,13 @@ LOWERINGS: dict[type, Lowering] = {
 
 
 def _lower_results(L: FuncLowering, ret: func.ReturnOp) -> list[SSAValue]:
-    """Hand every result to the runtime: fresh buffers become outputs in place."""
+    """Hand every result to the runtime: fresh buffers become outputs in place (a buffer
+    returned twice is copied the second time). One pass over the results and the ops."""
     outs: list[SSAValue] = []
+    moved: dict[SSAValue, SSAValue] = {}  # fresh buffer -> the output that replaced it
+    replaced: dict[Operation, Operation] = {}  # its alloc -> the loop.alloc_output
     for k, v in enumerate(ret.operands):
-        m = L.buf[v]
+        m = moved.get(L.buf[v], L.buf[v])
         t = L.memref_type(m)
         ty = loop.contiguous_type(t.element_type, t.get_shape())
         dyn = [s for s, d in zip(L.sizes(m), t.get_shape()) if d < 0]
@@ -203,16 +206,19 @@ def _lower_results(L: FuncLowering, ret: func.ReturnOp) -> list[SSAValue]:
         alloc = L.fresh.pop(m, None)
         if alloc is not None:
             new.location = alloc.location
-            L.ops[L.ops.index(alloc)] = new
+            replaced[alloc] = new
             alloc.drop_all_references()  # else its size operands keep a detached user
             res = new.results[0]
             m.replace_all_uses_with(res)
-            L.rebind(m, res)
+            L.set_sizes(res, L.sizes(m))
+            moved[m] = res
             outs.append(res)
         else:
             out = L.emit(new)
             elemwise_kernel(L, [m], out, [], lambda sb, a: a[0])
             outs.append(out)
+    if replaced:
+        L.ops = [replaced.get(op, op) for op in L.ops]
     return outs
 
 

@@ -83,13 +83,6 @@ class FuncLowering:
         sub.location = self.location
         return sub
 
-    def rebind(self, old: SSAValue, new: SSAValue) -> None:
-        """Point every mt value held in `old` at buffer `new` instead."""
-        for key, val in self.buf.items():
-            if val is old:
-                self.buf[key] = new
-        self._sizes[new] = self._sizes.pop(old)
-
     def set_sizes(self, m: SSAValue, sizes: Sequence[SSAValue]) -> None:
         self._sizes[m] = list(sizes)
 

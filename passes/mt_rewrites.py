@@ -67,10 +67,10 @@ def _splat(v: Operation | object) -> float | None:
     op = getattr(v, "owner", None)
     if not isinstance(op, mt.ConstantOp):
         return None
-    arr = op.array()
-    if arr.size == 0 or not (arr == arr.flat[0]).all():
+    arr = op.array().reshape(-1)  # not arr.flat: NumPy's flat iterator stops at 32 dims
+    if arr.size == 0 or not (arr == arr[0]).all():
         return None
-    return float(arr.flat[0])
+    return float(arr[0])
 
 
 class RemoveSecondPattern(RewritePattern):

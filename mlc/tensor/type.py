@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from mlc.dialects import dtypes as dt
-from mlc.dialects.dtypes import DYN
+from mlc.dialects.dtypes import DYN, MAX_RANK
+from mlc.srcloc import at
 from mlc.tensor.slots import SlotState
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ def _normalise_dims(broadcastable: Optional[Sequence[Any]], shape: Optional[Sequ
             dims.append(int(d))
         else:
             raise TypeError(f"TensorType: shape entries must be non-negative ints or None, got {d!r}")
+    if len(dims) > MAX_RANK:
+        raise ValueError(f"TensorType: {len(dims)} dimensions; mlc supports at most {MAX_RANK}, "
+                         f"as NumPy does{at()}")
     return tuple(dims)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 import numpy as np
 from xdsl.dialects.builtin import FileLineColLoc
 
-from mlc.dialects.dtypes import DYN, MtTypeError
+from mlc.dialects.dtypes import DYN, MAX_RANK, MtTypeError
 from mlc.srcloc import describe, user_location
 from mlc.tensor.slots import SlotState
 from mlc.tensor.type import TensorType
@@ -338,6 +338,11 @@ def apply_node(op: "type[MtOp]", inputs: Sequence[Variable], params: dict[str, A
         out_types = op.infer([v.type.mt for v in inputs], **params)
     except MtTypeError as e:
         raise TypeError(f"{fn}: {e}\n  at {describe(loc)}") from None
+    for t in out_types:
+        if t.get_num_dims() > MAX_RANK:  # type: ignore[attr-defined]
+            raise ValueError(f"{fn} ({op.name}): the result would have {t.get_num_dims()} "  # type: ignore[attr-defined]
+                             f"dimensions; mlc supports at most {MAX_RANK}, as NumPy does\n"
+                             f"  at {describe(loc)}")
     node = Apply(op, inputs, params, [], loc)
     node.outputs = [Variable(TensorType.from_mt(t), node, i, None, loc) for i, t in enumerate(out_types)]
     return node

@@ -87,3 +87,45 @@ func.func @sum_exp(%x: memref<?x?xf64, strided<[?, ?], offset: ?>>, %m: memref<?
   }
   func.return %o : memref<?xf64>
 }
+
+// -----
+
+// Above 8 loops, the leading dims share one flat loop over their product (here dims 0
+// and 1 of a 9-d kernel), their indices recovered by rem/div: the nest stays 8 deep.
+// CHECK-LABEL: func.func private @rank9_k0
+// CHECK:         %[[N:.*]] = arith.muli %[[D0:.*]], %[[D1:.*]] : index
+// CHECK-NEXT:    scf.for %[[F:.*]] = %{{.*}} to %[[N]] step %{{.*}} {
+// CHECK-NEXT:      %[[I1:.*]] = arith.remui %[[F]], %[[D1]] : index
+// CHECK-NEXT:      %[[I0:.*]] = arith.divui %[[F]], %[[D1]] : index
+// CHECK-COUNT-7:   scf.for
+// CHECK:           memref.load %x[%[[I0]], %[[I1]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}]
+// CHECK-NOT:       scf.for
+// CHECK:           math.sin
+// CHECK-LABEL: func.func @rank9
+func.func @rank9(%x: memref<?x?x?x?x?x?x?x?x?xf64>) -> memref<?x?x?x?x?x?x?x?x?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c5 = arith.constant 5 : index
+  %c6 = arith.constant 6 : index
+  %c7 = arith.constant 7 : index
+  %c8 = arith.constant 8 : index
+  %d0 = memref.dim %x, %c0 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d1 = memref.dim %x, %c1 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d2 = memref.dim %x, %c2 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d3 = memref.dim %x, %c3 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d4 = memref.dim %x, %c4 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d5 = memref.dim %x, %c5 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d6 = memref.dim %x, %c6 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d7 = memref.dim %x, %c7 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %d8 = memref.dim %x, %c8 : memref<?x?x?x?x?x?x?x?x?xf64>
+  %o = loop.alloc_output(%d0, %d1, %d2, %d3, %d4, %d5, %d6, %d7, %d8) {index = 0 : i64} : memref<?x?x?x?x?x?x?x?x?xf64>
+  loop.elemwise ins(%x : memref<?x?x?x?x?x?x?x?x?xf64>) outs(%o : memref<?x?x?x?x?x?x?x?x?xf64>) {
+  ^bb0(%v: f64):
+    %s = math.sin %v : f64
+    loop.yield %s : f64
+  }
+  func.return %o : memref<?x?x?x?x?x?x?x?x?xf64>
+}

@@ -236,3 +236,167 @@ func.func @output_aliases_input_no_match(%x: memref<4xf64>) -> memref<4xf64> {
   }
   func.return %c : memref<4xf64>
 }
+
+// -----
+
+// A tree of kernels (two producers, one of them fed by a third) becomes one kernel,
+// built in one go: inputs in the order the unfused kernels read them, bodies in
+// program order.
+// CHECK-LABEL: func.func @tree
+// CHECK-NOT:     memref.alloc
+// CHECK:         loop.elemwise ins(%x, %y : memref<4xf64>, memref<4xf64>) outs(%{{.*}} : memref<4xf64>) {
+// CHECK-NEXT:    ^bb0(%[[X:.*]]: f64, %[[Y:.*]]: f64):
+// CHECK-NEXT:      %[[E:.*]] = math.exp %[[X]] : f64
+// CHECK-NEXT:      %[[S:.*]] = math.sin %[[Y]] : f64
+// CHECK-NEXT:      %[[C:.*]] = math.cos %[[S]] : f64
+// CHECK-NEXT:      %[[A:.*]] = arith.addf %[[E]], %[[C]] : f64
+// CHECK-NEXT:      loop.yield %[[A]] : f64
+// CHECK-NEXT:    }
+// CHECK-NOT:     loop.elemwise
+func.func @tree(%x: memref<4xf64>, %y: memref<4xf64>) -> memref<4xf64> {
+  %a = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%x : memref<4xf64>) outs(%a : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.exp %v : f64
+    loop.yield %e : f64
+  }
+  %s = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%y : memref<4xf64>) outs(%s : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.sin %v : f64
+    loop.yield %e : f64
+  }
+  %b = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%s : memref<4xf64>) outs(%b : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.cos %v : f64
+    loop.yield %e : f64
+  }
+  %o = loop.alloc_output() {index = 0 : i64} : memref<4xf64>
+  loop.elemwise ins(%a, %b : memref<4xf64>, memref<4xf64>) outs(%o : memref<4xf64>) {
+  ^bb0(%v: f64, %w: f64):
+    %e = arith.addf %v, %w : f64
+    loop.yield %e : f64
+  }
+  func.return %o : memref<4xf64>
+}
+
+// -----
+
+// Two equal broadcasts of one constant (the same view op on the same operands) are
+// read once by the fused kernel.
+// CHECK-LABEL: func.func @equal_views
+// CHECK:         %[[B1:.*]] = loop.broadcast %[[C:.*]] to
+// CHECK:         loop.elemwise ins(%x, %[[B1]] : memref<?xf64>, memref<?xf64, strided<[?], offset: ?>>) outs(
+// CHECK-NEXT:    ^bb0(%[[X:.*]]: f64, %[[K:.*]]: f64):
+// CHECK-NEXT:      %[[M:.*]] = arith.mulf %[[X]], %[[K]] : f64
+// CHECK-NEXT:      %[[A:.*]] = arith.addf %[[M]], %[[K]] : f64
+// CHECK-NEXT:      loop.yield %[[A]] : f64
+func.func @equal_views(%x: memref<?xf64>) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %c = loop.constant {value = dense<2.000000e+00> : tensor<1xf64>} : memref<1xf64>
+  %b1 = loop.broadcast %c to(%n) : memref<1xf64> -> memref<?xf64, strided<[?], offset: ?>>
+  %b2 = loop.broadcast %c to(%n) : memref<1xf64> -> memref<?xf64, strided<[?], offset: ?>>
+  %a = memref.alloc(%n) : memref<?xf64>
+  loop.elemwise ins(%x, %b1 : memref<?xf64>, memref<?xf64, strided<[?], offset: ?>>) outs(%a : memref<?xf64>) {
+  ^bb0(%v: f64, %k: f64):
+    %m = arith.mulf %v, %k : f64
+    loop.yield %m : f64
+  }
+  %o = loop.alloc_output(%n) {index = 0 : i64} : memref<?xf64>
+  loop.elemwise ins(%a, %b2 : memref<?xf64>, memref<?xf64, strided<[?], offset: ?>>) outs(%o : memref<?xf64>) {
+  ^bb0(%v: f64, %k: f64):
+    %s = arith.addf %v, %k : f64
+    loop.yield %s : f64
+  }
+  func.return %o : memref<?xf64>
+}
+
+// -----
+
+// Producers far from their consumers, with other kernels between, still fuse: each
+// consumer takes the producer it alone reads.
+// CHECK-LABEL: func.func @interleaved
+// CHECK-NOT:     memref.alloc
+// CHECK:         loop.elemwise ins(%x : memref<4xf64>) outs(%{{.*}} : memref<4xf64>) {
+// CHECK-NEXT:    ^bb0(%[[X:.*]]: f64):
+// CHECK-NEXT:      %[[S:.*]] = math.sin %[[X]] : f64
+// CHECK-NEXT:      %[[C:.*]] = math.cos %[[S]] : f64
+// CHECK:         loop.elemwise ins(%x : memref<4xf64>) outs(%{{.*}} : memref<4xf64>) {
+// CHECK-NEXT:    ^bb0(%[[X2:.*]]: f64):
+// CHECK-NEXT:      %[[E:.*]] = math.exp %[[X2]] : f64
+// CHECK-NEXT:      %[[T:.*]] = math.tanh %[[E]] : f64
+func.func @interleaved(%x: memref<4xf64>) -> (memref<4xf64>, memref<4xf64>) {
+  %a1 = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%x : memref<4xf64>) outs(%a1 : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.exp %v : f64
+    loop.yield %e : f64
+  }
+  %a2 = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%x : memref<4xf64>) outs(%a2 : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.sin %v : f64
+    loop.yield %e : f64
+  }
+  %o1 = loop.alloc_output() {index = 0 : i64} : memref<4xf64>
+  loop.elemwise ins(%a2 : memref<4xf64>) outs(%o1 : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.cos %v : f64
+    loop.yield %e : f64
+  }
+  %o2 = loop.alloc_output() {index = 1 : i64} : memref<4xf64>
+  loop.elemwise ins(%a1 : memref<4xf64>) outs(%o2 : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.tanh %v : f64
+    loop.yield %e : f64
+  }
+  func.return %o1, %o2 : memref<4xf64>, memref<4xf64>
+}
+
+// -----
+
+// A producer joins a group only if its reads can move to the root: %c is written
+// between the exp kernel and the root, so the exp kernel stays; the sin kernel between
+// them reads only the exp kernel's buffer and joins.
+// CHECK-LABEL: func.func @write_before_root_no_match
+// CHECK:         loop.elemwise ins(%c : memref<4xf64>) outs(%[[A:.*]] : memref<4xf64>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      math.exp
+// CHECK:         loop.elemwise ins(%x : memref<4xf64>) outs(%s :
+// CHECK:         loop.elemwise ins(%[[A]] : memref<4xf64>) outs(%o : memref<4xf64>) {
+// CHECK-NEXT:    ^bb0(%[[V:.*]]: f64):
+// CHECK-NEXT:      %[[S:.*]] = math.sin %[[V]] : f64
+// CHECK-NEXT:      %[[C:.*]] = math.cos %[[S]] : f64
+func.func @write_before_root_no_match(%x: memref<4xf64>) -> (memref<4xf64>, memref<4xf64>) {
+  %c = loop.alloc_output() {index = 0 : i64} : memref<4xf64>
+  loop.elemwise ins(%x : memref<4xf64>) outs(%c : memref<4xf64>) {
+  ^bb0(%v: f64):
+    loop.yield %v : f64
+  }
+  %a = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%c : memref<4xf64>) outs(%a : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.exp %v : f64
+    loop.yield %e : f64
+  }
+  %b = memref.alloc() : memref<4xf64>
+  loop.elemwise ins(%a : memref<4xf64>) outs(%b : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.sin %v : f64
+    loop.yield %e : f64
+  }
+  %s = loop.subview %c {starts = array<i64: 0>, stops = array<i64: 2>, steps = array<i64: 1>, squeeze = array<i64>, error = ""} : memref<4xf64> -> memref<2xf64, strided<[?], offset: ?>>
+  loop.elemwise ins(%x : memref<4xf64>) outs(%s : memref<2xf64, strided<[?], offset: ?>>) {
+  ^bb0(%v: f64):
+    loop.yield %v : f64
+  }
+  %o = loop.alloc_output() {index = 1 : i64} : memref<4xf64>
+  loop.elemwise ins(%b : memref<4xf64>) outs(%o : memref<4xf64>) {
+  ^bb0(%v: f64):
+    %e = math.cos %v : f64
+    loop.yield %e : f64
+  }
+  func.return %c, %o : memref<4xf64>, memref<4xf64>
+}

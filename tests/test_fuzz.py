@@ -1,0 +1,103 @@
+"""Differential fuzz test: random mlc.tensor programs, compiled by mlc.function, against NumPy.
+
+The programs come from tests/fuzz_programs.py (elementwise math, integer `//` and `%`,
+casts, comparisons, switch, broadcasting, reductions, dot, indexing and slicing, reshape,
+transpose, dimshuffle, concatenate, cumsum, sort/argsort, softmax over float32, float64,
+int32, int64 and bool). Several programs share one compiled function to keep gcc runs few.
+Every run is seeded: a failure prints the seed and the program, and
+`python tests/test_fuzz.py --seed S` replays one.
+
+In CI a few hundred programs run; `pytest tests/test_fuzz.py --long N` (or
+`python tests/test_fuzz.py --long N`) runs N more. Two properties are checked on top:
+an elementwise function gives the same result for `x[:k]` as the first k entries of its
+result for `x`, and a row-wise function (reductions over the last axis, softmax) agrees
+across batch sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import fuzz_programs as fp  # noqa: E402
+
+import mlc  # noqa: E402
+import mlc.tensor as T  # noqa: E402
+
+PER_FUNCTION = 4      # programs compiled together into one mlc.function
+CI_FUNCTIONS = 75     # 300 programs in CI
+# (rtol, atol relative to the largest reference magnitude) of values that went through
+# an inexact step; exactly rounded results must still match within these.
+TOLERANCE = {"float32": (2e-4, 2e-5), "float64": (1e-9, 1e-11)}
+
+
+def mismatch(got: np.ndarray, want: np.ndarray) -> str | None:
+    """Why `got` is not `want` (dtype, shape, NaN positions, values), or None."""
+    got = np.asarray(got)
+    if got.dtype != want.dtype:
+        return f"dtype {got.dtype}, want {want.dtype}"
+    if got.shape != want.shape:
+        return f"shape {got.shape}, want {want.shape}"
+    if fp.kind(want.dtype) != "float":
+        bad = got != want
+    else:
+        if not np.array_equal(np.isnan(got), np.isnan(want)):
+            return "NaN positions differ"
+        rtol, atol = TOLERANCE[want.dtype.name]
+        scale = max(1.0, float(np.abs(np.nan_to_num(want)).max(initial=0)))
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isclose(got, want, rtol=rtol, atol=atol * scale, equal_nan=True)
+    if np.any(bad):
+        i = tuple(int(x) for x in np.argwhere(bad)[0]) if want.ndim else ()
+        return f"{int(np.sum(bad))} values differ, first at {i}: got {got[i]!r}, want {want[i]!r}"
+    return None
+
+
+def check_batch(seeds: list[int]) -> list[str]:
+    """Compile the programs of `seeds` into one function; the reports of those that differ."""
+    progs = [fp.Generator(s).generate() for s in seeds]
+    inputs, outputs = [], []
+    for prog in progs:
+        i, o = fp.build(prog)
+        inputs += i
+        outputs += o
+    f = mlc.function(inputs, outputs, on_unused_input="ignore")
+    args = [prog.values[k].ref for prog in progs for k in prog.inputs()]
+    got = iter(f(*args))
+    reports = []
+    for prog in progs:
+        for k in prog.outputs:
+            why = mismatch(next(got), prog.values[k].ref)
+            if why:
+                reports.append(f"v{k}: {why}\n{prog.text()}")
+    return reports
+
+
+def run_many(first_seed: int, n_functions: int) -> list[str]:
+    reports: list[str] = []
+    for j in range(n_functions):
+        start = first_seed + j * PER_FUNCTION
+        reports += check_batch(list(range(start, start + PER_FUNCTION)))
+    return reports
+
+
+@pytest.mark.parametrize("block", range(5))
+def test_random_programs_match_numpy(block):
+    n = CI_FUNCTIONS // 5
+    reports = run_many(block * n * PER_FUNCTION, n)
+    assert not reports, "\n\n".join(reports)
+
+
+def test_long_run(request):
+    n = request.config.getoption("--long")
+    if not n:
+        pytest.skip("pass --long N to run N more random programs")
+    reports = run_many(10**6, (n + PER_FUNCTION - 1) // PER_FUNCTION)
+    assert not reports, f"{len(reports)} mismatches:\n\n" + "\n\n".join(reports[:20])

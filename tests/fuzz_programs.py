@@ -377,7 +377,7 @@ def _layout_arguments(self: Generator, name: str, a: int, nd: int, shape: tuple)
     if name == "index":
         index = []
         for s in shape[: int(r.integers(1, nd + 1))]:
-            if r.random() < 0.3:
+            if s and r.random() < 0.3:  # an integer index needs a non-empty axis
                 index.append(int(r.integers(-s, s)))
             else:
                 step = int(r.choice([1, 1, 2, -1, -2]))

@@ -166,6 +166,10 @@ class Value:
     ref: np.ndarray
     bcast: tuple[bool, ...]
     exact: bool
+    f32_error: bool = False  # carries float32 rounding error, even if widened to float64
+
+    def tolerance_dtype(self) -> str:
+        return "float32" if self.f32_error else self.ref.dtype.name
 
 
 @dataclass
@@ -318,7 +322,9 @@ class Generator:
         if not moderate(ref):
             return
         exact = op.exact and all(v.exact for v in vals)
-        self.add(name, args, p, Value(ref, result_bcast(name, vals, p, ref), exact))
+        f32 = any(v.f32_error for v in vals) or not op.exact and any(
+            x.dtype == np.float32 for x in [ref] + [v.ref for v in vals])
+        self.add(name, args, p, Value(ref, result_bcast(name, vals, p, ref), exact, f32))
 
     def generate(self) -> Program:
         for _ in range(int(self.rng.integers(1, 3))):

@@ -38,8 +38,9 @@ CI_FUNCTIONS = 75     # 300 programs in CI
 TOLERANCE = {"float32": (2e-4, 2e-5), "float64": (1e-9, 1e-11)}
 
 
-def mismatch(got: np.ndarray, want: np.ndarray) -> str | None:
-    """Why `got` is not `want` (dtype, shape, NaN positions, values), or None."""
+def mismatch(got: np.ndarray, want: np.ndarray, precision: str) -> str | None:
+    """Why `got` is not `want` (dtype, shape, NaN positions, values within the tolerance
+    of `precision`), or None."""
     got = np.asarray(got)
     if got.dtype != want.dtype:
         return f"dtype {got.dtype}, want {want.dtype}"
@@ -50,7 +51,7 @@ def mismatch(got: np.ndarray, want: np.ndarray) -> str | None:
     else:
         if not np.array_equal(np.isnan(got), np.isnan(want)):
             return "NaN positions differ"
-        rtol, atol = TOLERANCE[want.dtype.name]
+        rtol, atol = TOLERANCE[precision]
         scale = max(1.0, float(np.abs(np.nan_to_num(want)).max(initial=0)))
         with np.errstate(invalid="ignore"):
             bad = ~np.isclose(got, want, rtol=rtol, atol=atol * scale, equal_nan=True)
@@ -74,7 +75,8 @@ def check_batch(seeds: list[int]) -> list[str]:
     reports = []
     for prog in progs:
         for k in prog.outputs:
-            why = mismatch(next(got), prog.values[k].ref)
+            v = prog.values[k]
+            why = mismatch(next(got), v.ref, v.tolerance_dtype())
             if why:
                 reports.append(f"v{k}: {why}\n{prog.text()}")
     return reports

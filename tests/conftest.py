@@ -68,3 +68,8 @@ def floatx() -> Any:
         mlc.config.floatX = value
     yield set_floatx
     mlc.config.floatX = old
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long", type=int, default=0, metavar="N",
+                     help="tests/test_fuzz.py: also run N more random programs against NumPy")

@@ -99,13 +99,8 @@ def test_random_programs_match_numpy(block):
 
 EXACT_ELEMENTWISE = ("sqrt_abs", "abs", "neg", "sgn", "sqr")
 TRANSCENDENTAL = ("exp", "log_abs1", "sin", "tanh", "sigmoid")
-# Issue 7 item 2 (being fixed): the SIMD body of a kernel calls libmvec and its scalar tail
-# libm, so exp/log/sin/tanh/sigmoid results depend on an element's position. Remove the
-# xfail mark when that lands.
-POSITION_BUG = pytest.mark.xfail(reason="issue 7 item 2: libmvec body vs libm tail", strict=False)
 OP_SETS = [pytest.param(EXACT_ELEMENTWISE, id="exact"),
-           pytest.param(EXACT_ELEMENTWISE + TRANSCENDENTAL, id="transcendental",
-                        marks=POSITION_BUG)]
+           pytest.param(EXACT_ELEMENTWISE + TRANSCENDENTAL, id="transcendental")]
 
 
 def elementwise_chain(rng: np.random.Generator, x: T.Variable, ops: tuple[str, ...]) -> tuple:

@@ -368,8 +368,9 @@ def _arguments(self: Generator, name: str, op: Op, a: int) -> tuple[Any, dict]:
     if name == "switch":
         c = self.partner(a, ("bool",), False)
         b = self.partner(a, (kind(va.ref.dtype),), False)
-        if not broadcastable(self.prog.values[c], self.prog.values[b]):
-            b = self.new_input(str(va.ref.dtype), va.ref.shape)
+        if not broadcastable(self.prog.values[c], self.prog.values[b]):  # a fresh b of the
+            shape = np.broadcast_shapes(va.ref.shape, self.prog.values[c].ref.shape)  # joint shape
+            b = self.new_input(str(va.ref.dtype), tuple(int(n) for n in shape))
         return (c, a, b), {}
     if op.arity == 2 and name not in ("concat", "dot"):
         return (a, self.partner(a, op.kinds, op.needs_exact)), {}

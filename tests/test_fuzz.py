@@ -69,9 +69,12 @@ def check_batch(seeds: list[int]) -> list[str]:
         i, o = fp.build(prog)
         inputs += i
         outputs += o
-    f = mlc.function(inputs, outputs, on_unused_input="ignore")
     args = [prog.values[k].ref for prog in progs for k in prog.inputs()]
-    got = iter(f(*args))
+    try:
+        f = mlc.function(inputs, outputs, on_unused_input="ignore")
+        got = iter(f(*args))
+    except Exception as e:  # a program mlc refuses is a finding too: name the seeds
+        return [f"seeds {seeds}: {type(e).__name__}: {e}\n" + "\n\n".join(p.text() for p in progs)]
     reports = []
     for prog in progs:
         for k in prog.outputs:

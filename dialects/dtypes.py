@@ -23,9 +23,9 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 
 DYN = -1
+"""A dynamic dimension in the shapes this module hands out (xDSL uses DYNAMIC_INDEX)."""
 MAX_RANK = 64
 """Most dimensions a tensor may have: NumPy 2's limit, and the runtime's (runtime/_rt.cpp)."""
-"""A dynamic dimension in the shapes this module hands out (xDSL uses DYNAMIC_INDEX)."""
 
 SUPPORTED_DTYPES = ("bool", "int8", "int16", "int32", "int64", "float32", "float64")
 FLOAT_DTYPES = ("float32", "float64")

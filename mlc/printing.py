@@ -54,8 +54,8 @@ def _constant_label(data: np.ndarray) -> str:
     """Theano's `TensorConstant{...}`: a 0-d value, `(1, 1) of 2.0` for a uniform array."""
     if data.ndim == 0:
         text = repr(data.item())
-    elif data.size and (data == data.reshape(-1)[0]).all():  # .flat stops at 32 dims
-        text = f"{data.shape} of {data.reshape(-1)[0].item()!r}"
+    elif data.size and (data == (first := data.reshape(-1)[0])).all():  # .flat stops at 32 dims
+        text = f"{data.shape} of {first.item()!r}"
     else:
         text = np.array2string(data, threshold=8, separator=", ")
     return f"TensorConstant{{{text}}}"

@@ -51,7 +51,7 @@ static inline double mlc_expm1_poly(double r) {
   p = 1.0 / 6.0 + r * p; p = 0.5 + r * p; p = 1.0 + r * p;
   return r * p;
 }
-/* x = n ln2 + r (x finite, |x| < 2^20): returns r, sets *n */
+/* x = n ln2 + r (|x| <= 746, so n fits; NaN gives a NaN r): returns r, sets *n */
 static inline double mlc_exp_reduce(double x, int64_t *n) {
   double k = x * MLC_LOG2E + MLC_ROUNDER;
   *n = (int64_t)(mlc_to_bits(k) - mlc_to_bits(MLC_ROUNDER)); /* the integer in k's low bits */

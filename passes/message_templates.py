@@ -1,7 +1,7 @@
 """How the error messages of compiled code name the user's line and input: as text, or
 as templates that one cached artifact shares among equal graphs built on other lines.
 
-`loop.check` messages, built by `where(op)` and `describe(v)` in lowering_context.py,
+`loop.check` messages, built by `where(op)` and `describe(v)` in passes/mt_to_loop/builder.py,
 name the op's source line and, where known, the input. With real source locations that
 is plain text, with braces escaped so that the runtime's `format_message` substitutes
 only its own `{0}`..`{3}`. `mlc.function` compiles with *site* locations instead

@@ -98,7 +98,7 @@ def test_braces_in_a_source_path_are_not_substituted(tmp_path) -> None:
 def test_a_build_time_error_names_the_users_line(monkeypatch) -> None:
     """A pass that rejects a graph is rerun with the user's lines for its message."""
     from mlc.passes import pipelines
-    from mlc.passes.lowering_context import where
+    from mlc.passes.mt_to_loop.builder import where
     real = pipelines.compile_module
 
     def rejecting(module, *args, **kwargs):

@@ -2,7 +2,7 @@
 rules live in tables"), and the tables agree with each other.
 
 - every op in `mt.ALL_OPS` has a NumPy reference (runtime/reference.py) and a lowering
-  (passes/convert_mt_to_loop.py); every elementwise op has a scalar rule;
+  (passes/mt_to_loop/); every elementwise op has a scalar rule;
 - every `arith`/`math` op that a scalar rule (or a reduction's combine rule, or a dtype
   conversion) can produce, for every dtype it supports, can be emitted as C;
 - every op lowered to scf-level IR yields only ops the C emitter knows;
@@ -26,11 +26,11 @@ from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.dialects.dtypes import SUPPORTED_DTYPES, MtTypeError
 from mlc.passes.c_scalar import CODE_FOR_OP
-from mlc.passes.convert_mt_to_loop import LOWERINGS
+from mlc.passes.mt_to_loop import LOWERINGS, SCALAR_RULES
 from mlc.passes.emit_c import CEmitter
 from mlc.passes.pipelines import TO_LOOP, TO_SCF, run_passes
-from mlc.passes.reduce_rules import COMBINE, IDENTITY
-from mlc.passes.scalar_rules import SCALAR_RULES, ScalarBuilder, compute_dtypes
+from mlc.passes.mt_to_loop.reduce import COMBINE, IDENTITY
+from mlc.passes.mt_to_loop.scalar import ScalarBuilder, compute_dtypes
 from mlc.runtime import reference
 from mlc.runtime.reference import REFERENCE, evaluate
 
@@ -56,12 +56,12 @@ def test_all_ops_is_complete_and_unique():
 @pytest.mark.parametrize("op", ALL_OPS, ids=ident)
 def test_op_has_reference_and_lowering(op):
     assert op in REFERENCE, f"{op.name} has no NumPy reference in runtime/reference.py"
-    assert op in LOWERINGS, f"{op.name} has no lowering in passes/convert_mt_to_loop.py"
+    assert op in LOWERINGS, f"{op.name} has no lowering in passes/mt_to_loop/"
 
 
 @pytest.mark.parametrize("op", mt.ELEMWISE_OPS, ids=ident)
 def test_elemwise_op_has_scalar_rule(op):
-    assert op in SCALAR_RULES, f"{op.name} has no scalar rule in passes/scalar_rules.py"
+    assert op in SCALAR_RULES, f"{op.name} has no scalar rule in passes/mt_to_loop/ (SCALAR_RULES of its family)"
 
 
 def test_tables_have_no_stray_entries():

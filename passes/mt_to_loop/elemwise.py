@@ -1,69 +1,27 @@
-"""Scalar bodies of elementwise `mt` ops, as `arith`/`math` ops: one entry per op class.
+"""Scalar bodies of the elementwise `mt` ops of dialects/mt/elemwise.py (arithmetic,
+comparisons, logic, select, cast): one `SCALAR_RULES` entry per op class, used inside
+`loop.elemwise` regions. Integer division and remainder keep Python's floor semantics
+here; the emitter makes C's undefined cases (division by zero, INT_MIN / -1) total.
+`LOWERINGS` holds the ops whose lowering is more than the shared `lower_elemwise`:
+`mt.pow` on integers checks for negative exponents.
 
-`convert-mt-to-loop` puts these ops inside `loop.elemwise` regions. Each rule takes a
-`ScalarBuilder` (which appends ops to the region's block), the operands already
-converted to the op's computation dtype, and returns the scalar result. Integer
-division and remainder keep Python's floor semantics here; the emitter makes C's
-undefined cases (division by zero, INT_MIN / -1) total.
+    mt.add (f64)   ->  %z = arith.addf %x, %y : f64
+    mt.mod (i64)   ->  arith.remsi, then the divisor's sign (Python's %)
 """
 
 from __future__ import annotations
 
-from typing import Callable
 
-from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr
-from xdsl.ir import Operation, SSAValue
+import numpy as np
+from xdsl.dialects import arith, math, memref
+from xdsl.dialects.builtin import (IndexType, IntegerAttr)
+from xdsl.ir import Block, Region, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
-from mlc.passes.scalar_rules_math import MATH_SCALAR_RULES
-from mlc.passes.scalar_rules_nnet import NNET_SCALAR_RULES
-
-
-class ScalarBuilder:
-    """Appends scalar ops to a list, with dtype-aware helpers."""
-
-    def __init__(self) -> None:
-        self.ops: list[Operation] = []
-
-    def add(self, op: Operation) -> SSAValue:
-        self.ops.append(op)
-        return op.results[0]
-
-    def const(self, value: float | int | bool, dtype: str) -> SSAValue:
-        el = dt.elem_type(dtype)
-        if dt.is_float(dtype):
-            return self.add(arith.ConstantOp(FloatAttr(float(value), el)))
-        if dtype == "bool":
-            return self.add(arith.ConstantOp(IntegerAttr(-1 if value else 0, el)))
-        return self.add(arith.ConstantOp(IntegerAttr(int(value), el)))
-
-    def convert(self, v: SSAValue, src: str, dst: str) -> SSAValue:
-        """C/NumPy `astype` between two dtypes."""
-        if src == dst:
-            return v
-        el = dt.elem_type(dst)
-        if dst == "bool":
-            zero = self.const(0, src)
-            if dt.is_float(src):
-                return self.add(arith.CmpfOp(v, zero, "une"))
-            return self.add(arith.CmpiOp(v, zero, "ne"))
-        if src == "bool":
-            op = arith.UIToFPOp(v, el) if dt.is_float(dst) else arith.ExtUIOp(v, el)
-            return self.add(op)
-        if dt.is_float(src) and dt.is_float(dst):
-            wider = dst == "float64"
-            return self.add(arith.ExtFOp(v, el) if wider else arith.TruncFOp(v, el))
-        if dt.is_float(src):
-            return self.add(arith.FPToSIOp(v, el))
-        if dt.is_float(dst):
-            return self.add(arith.SIToFPOp(v, el))
-        wider = dt.elem_type(dst).width.data > dt.elem_type(src).width.data  # type: ignore[attr-defined]
-        return self.add(arith.ExtSIOp(v, el) if wider else arith.TruncIOp(v, el))
-
-
-Rule = Callable[[ScalarBuilder, list[SSAValue], str], SSAValue]
+from mlc.dialects.mt.base import int_array
+from mlc.passes.mt_to_loop.builder import FuncLowering, Lowering, describe, lower_elemwise, where
+from mlc.passes.mt_to_loop.scalar import Rule, ScalarBuilder
 
 
 def _fi(float_op: type, int_op: type) -> Rule:
@@ -71,10 +29,6 @@ def _fi(float_op: type, int_op: type) -> Rule:
     def rule(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
         return b.add((float_op if dt.is_float(dtype) else int_op)(a[0], a[1]))
     return rule
-
-
-def _unary_math(op: type) -> Rule:
-    return lambda b, a, dtype: b.add(op(a[0]))
 
 
 def _neg(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
@@ -98,12 +52,6 @@ def _sign(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
         pos, neg = b.add(arith.CmpiOp(a[0], zero, "sgt")), b.add(arith.CmpiOp(a[0], zero, "slt"))
         other = zero
     return b.add(arith.SelectOp(pos, one, b.add(arith.SelectOp(neg, minus, other))))
-
-
-def _sigmoid(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
-    one = b.const(1.0, dtype)
-    e = b.add(math.ExpOp(b.add(arith.NegfOp(a[0]))))
-    return b.add(arith.DivfOp(one, b.add(arith.AddfOp(one, e))))
 
 
 def float_divmod(b: ScalarBuilder, x: SSAValue, y: SSAValue, dtype: str) -> tuple[SSAValue, SSAValue]:
@@ -175,11 +123,6 @@ def _select(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
 
 SCALAR_RULES: dict[type, Rule] = {
     mt.NegOp: _neg, mt.AbsOp: _abs, mt.SignOp: _sign,
-    mt.ExpOp: _unary_math(math.ExpOp), mt.LogOp: _unary_math(math.LogOp),
-    mt.Log1pOp: _unary_math(math.Log1pOp), mt.Expm1Op: _unary_math(math.ExpM1Op),
-    mt.SqrtOp: _unary_math(math.SqrtOp), mt.SinOp: _unary_math(math.SinOp),
-    mt.CosOp: _unary_math(math.CosOp), mt.TanhOp: _unary_math(math.TanhOp),
-    mt.SigmoidOp: _sigmoid,
     mt.AddOp: _fi(arith.AddfOp, arith.AddiOp), mt.SubOp: _fi(arith.SubfOp, arith.SubiOp),
     mt.MulOp: _fi(arith.MulfOp, arith.MuliOp), mt.TrueDivOp: _fi(arith.DivfOp, arith.DivSIOp),
     mt.IntDivOp: _int_div, mt.ModOp: _mod, mt.PowOp: _pow,
@@ -192,19 +135,34 @@ SCALAR_RULES: dict[type, Rule] = {
     mt.XorOp: _fi(arith.XOrIOp, arith.XOrIOp),
     mt.SelectOp: _select,
     mt.CastOp: lambda b, a, dtype: a[0],  # the operand conversion is the whole cast
-    **MATH_SCALAR_RULES,
-    **NNET_SCALAR_RULES,
-    mt.SecondOp: lambda b, a, dtype: a[1],
 }
 
 
-def compute_dtypes(op: mt.ElemwiseOp | mt.CastOp) -> tuple[list[str], str]:
-    """(dtype each operand is converted to, dtype the rule computes in)."""
-    ins = [dt.dtype_of(v.type) for v in op.operands]
-    out = dt.dtype_of(op.results[0].type)
-    if isinstance(op, (mt.CompareOp, mt.ClassifyOp)):
-        common = dt.upcast(*ins)
-        return [common] * len(ins), common
-    if isinstance(op, mt.SelectOp):
-        return ["bool", out, out], out
-    return [out] * len(ins), out
+def lower_pow(L: FuncLowering, op: mt.PowOp) -> SSAValue:
+    """x ** y, and for integers NumPy's error when an exponent is negative: a min
+    reduction over y (skipped when y is a constant without negative values)."""
+    out = lower_elemwise(L, op, _pow)
+    ydtype = dt.dtype_of(op.rhs.type)
+    if dt.is_float(dt.dtype_of(op.result.type)) or ydtype == "bool":
+        return out
+    if isinstance(op.rhs.owner, mt.ConstantOp) and (op.rhs.owner.array() >= 0).all():
+        return out
+    y = L.buf[op.rhs]
+    el = dt.elem_type(ydtype)
+    low = L.alloc(el, (), [])
+    block = Block(arg_types=[el, el])
+    sb = ScalarBuilder()
+    smallest = SCALAR_RULES[mt.MinimumOp](sb, list(block.args), ydtype)
+    block.add_ops([*sb.ops, loop.YieldOp(smallest)])
+    props = {"axes": int_array(range(len(dt.shape_of(op.rhs.type)))),
+             "init": IntegerAttr(int(np.iinfo(ydtype).max), el)}
+    L.emit(loop.ReduceOp([y], low, Region(block), props))
+    value = L.emit(memref.LoadOp.get(low, []))
+    ok = L.emit(arith.CmpiOp(value, L.emit(arith.ConstantOp(IntegerAttr(0, el))), "sge"))
+    L.check(ok, [L.emit(arith.IndexCastOp(value, IndexType()))],
+            f"{op.name}{where(op)}: integers to negative integer powers are not allowed "
+            f"({describe(op.rhs, 1)} holds {{0}})")
+    return out
+
+
+LOWERINGS: dict[type, Lowering] = {mt.PowOp: lower_pow}

@@ -17,13 +17,13 @@ from __future__ import annotations
 from typing import Callable
 
 from xdsl.dialects import arith, memref, scf
-from xdsl.dialects.builtin import IndexType, i64
+from xdsl.dialects.builtin import (IndexType, i64)
 from xdsl.ir import Block, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
-from mlc.passes.lowering_context import FuncLowering, elemwise_kernel, where
+from mlc.passes.mt_to_loop.builder import FuncLowering, Lowering, elemwise_kernel, where
 
 
 def _row_view(L: FuncLowering, out: SSAValue, iv: SSAValue, sizes: list[SSAValue]) -> SSAValue:
@@ -60,9 +60,9 @@ def _lower_body(L: FuncLowering, op: mt.MapOp, ibuf: SSAValue, iv: SSAValue, out
                         lambda sb, a: sb.convert(a[0], src, dst))
 
 
-def lower_map(L: FuncLowering, op: mt.MapOp) -> SSAValue:
-    from mlc.passes.convert_mt_to_loop import LOWERINGS
-
+def lower_map(L: FuncLowering, op: mt.MapOp, lowerings: dict[type, Lowering]) -> SSAValue:
+    """One `scf.for` over the rows whose body lowers the region with `lowerings` (the
+    pass's whole table, so any op may appear in a body)."""
     n64 = L.emit(memref.LoadOp.get(L.buf[op.count], []))
     n = L.emit(arith.IndexCastOp(n64, IndexType()))
     L.check(L.emit(arith.CmpiOp(n, L.index(0), "sge")), [n],
@@ -72,7 +72,7 @@ def lower_map(L: FuncLowering, op: mt.MapOp) -> SSAValue:
     ibuf = L.alloc(i64, (), [])
     body = Block(arg_types=[IndexType()])
     child = L.child()
-    _lower_body(child, op, ibuf, body.args[0], out, sizes, LOWERINGS)
+    _lower_body(child, op, ibuf, body.args[0], out, sizes, lowerings)
     body.add_ops(child.ops + [scf.YieldOp()])
     L.emit(scf.ForOp(L.index(0), n, L.index(1), [], body))
     return out

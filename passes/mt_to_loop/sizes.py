@@ -16,17 +16,19 @@ from __future__ import annotations
 from typing import Sequence
 
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import IndexType
+from xdsl.dialects.builtin import (IndexType)
 from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.structure2 import SIZE_TYPE
-from mlc.passes.lowering_context import FuncLowering, where
+from mlc.passes.mt_to_loop.builder import FuncLowering, where
+
 
 MAX_ELEMENTS = 2**60
 """Largest element count of a buffer whose sizes come from user values: its byte size
 then fits in 63 bits for every dtype, so no size computation can wrap."""
+
 
 _ARITH = {mt.AddOp: arith.AddiOp, mt.SubOp: arith.SubiOp, mt.MulOp: arith.MuliOp}
 

@@ -1,8 +1,8 @@
-"""Scalar bodies of the math ops of dialects/mt/elemwise_math.py, merged into
-`scalar_rules.SCALAR_RULES` (used by `convert-mt-to-loop` inside `loop.elemwise`).
+"""Scalar bodies of the math ops of dialects/mt/math.py, merged into
+`SCALAR_RULES` (used by `convert-mt-to-loop` inside `loop.elemwise`).
 
 Elementary functions become xDSL `math` ops; the special functions that `math` lacks
-become `loop.special` (C helpers in passes/c_special.py). Rounding is the identity on
+become `loop.special` (C helpers in passes/emit/math.py). Rounding is the identity on
 integers and bool; `isnan`/`isinf` compute in the input's dtype and are constant False
 on integers and bool.
 
@@ -13,18 +13,13 @@ on integers and bool.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
 
 from xdsl.dialects import arith, math
 from xdsl.ir import SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
-
-if TYPE_CHECKING:  # scalar_rules imports this module to merge the table
-    from mlc.passes.scalar_rules import ScalarBuilder
-
-Rule = Callable[["ScalarBuilder", list[SSAValue], str], SSAValue]
+from mlc.passes.mt_to_loop.scalar import Rule, ScalarBuilder
 
 
 def _libm(op: type) -> Rule:
@@ -54,7 +49,18 @@ def _isinf(b: "ScalarBuilder", a: list[SSAValue], dtype: str) -> SSAValue:
     return b.add(arith.CmpfOp(b.add(math.AbsFOp(a[0])), inf, "oeq"))
 
 
-MATH_SCALAR_RULES: dict[type, Rule] = {
+def _sigmoid(b: ScalarBuilder, a: list[SSAValue], dtype: str) -> SSAValue:
+    one = b.const(1.0, dtype)
+    e = b.add(math.ExpOp(b.add(arith.NegfOp(a[0]))))
+    return b.add(arith.DivfOp(one, b.add(arith.AddfOp(one, e))))
+
+
+SCALAR_RULES: dict[type, Rule] = {
+    mt.ExpOp: _libm(math.ExpOp), mt.LogOp: _libm(math.LogOp),
+    mt.Log1pOp: _libm(math.Log1pOp), mt.Expm1Op: _libm(math.ExpM1Op),
+    mt.SqrtOp: _libm(math.SqrtOp), mt.SinOp: _libm(math.SinOp),
+    mt.CosOp: _libm(math.CosOp), mt.TanhOp: _libm(math.TanhOp),
+    mt.SigmoidOp: _sigmoid,
     mt.FloorOp: _rounding(math.FloorOp), mt.CeilOp: _rounding(math.CeilOp),
     mt.TruncOp: _rounding(math.TruncOp), mt.RoundHalfToEvenOp: _rounding(math.RoundEvenOp),
     mt.RoundHalfAwayFromZeroOp: _rounding(math.RoundOp),

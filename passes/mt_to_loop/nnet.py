@@ -1,6 +1,5 @@
 """Lowering of the nnet ops (dialects/mt/nnet.py) to `loop` kernels, merged into
-`convert_mt_to_loop.LOWERINGS` (`mt.softplus` is elementwise: its body is in
-scalar_rules_nnet.py).
+`LOWERINGS`; `mt.softplus` is elementwise: its scalar body is `SCALAR_RULES` below.
 
 A softmax along an axis is three passes over x, one per reduction plus the output:
 
@@ -19,6 +18,14 @@ kernel bodies, so they cost no extra pass.
 run-time checks that the number of classes n = sizes[axis] exists (IndexError) and is
 >= 0 (ValueError), and that every label is in [0, n) (IndexError, from a min and a max
 reduction of the labels).
+
+
+    mt.softplus (f64)  ->  log1p(exp(-|x|)) + max(x, 0)
+                           (math.absf, arith.negf, math.exp, math.log1p, arith.maximumf, arith.addf)
+
+The stable form never overflows: exp only sees non-positive arguments, and for large
+|x| the log1p term vanishes exactly, so softplus(1000) is 1000.0 and softplus(-1000) is
+0.0 (the tail exp(-1000) underflows, as it does in NumPy's `logaddexp(0, x)`).
 """
 
 from __future__ import annotations
@@ -27,15 +34,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 from xdsl.dialects import arith, math, memref
-from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType
+from xdsl.dialects.builtin import (DYNAMIC_INDEX, IndexType)
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
-from mlc.passes.lowering_context import FuncLowering, elemwise_kernel, where
-from mlc.passes.reduce_rules import scalar_attr
-from mlc.passes.scalar_rules import ScalarBuilder
+from mlc.passes.mt_to_loop.builder import FuncLowering, Lowering, elemwise_kernel, where
+from mlc.passes.mt_to_loop.scalar import Rule, ScalarBuilder, scalar_attr
+
 
 Combine = Callable[[ScalarBuilder, SSAValue, list[SSAValue]], SSAValue]
 
@@ -207,7 +214,16 @@ def lower_one_hot(L: FuncLowering, op: mt.OneHotOp) -> SSAValue:
     return out
 
 
-NNET_LOWERINGS: dict[type, Callable[[FuncLowering, Operation], SSAValue]] = {
+def softplus(b: "ScalarBuilder", a: list[SSAValue], dtype: str) -> SSAValue:
+    x = a[0]
+    tail = b.add(math.Log1pOp(b.add(math.ExpOp(b.add(arith.NegfOp(b.add(math.AbsFOp(x))))))))
+    return b.add(arith.AddfOp(tail, b.add(arith.MaximumfOp(x, b.const(0.0, dtype)))))
+
+
+SCALAR_RULES: dict[type, Rule] = {mt.SoftplusOp: softplus}
+
+
+LOWERINGS: dict[type, Lowering] = {
     mt.SoftmaxOp: lower_softmax,
     mt.LogSoftmaxOp: lower_log_softmax,
     mt.LogSumExpOp: lower_logsumexp,

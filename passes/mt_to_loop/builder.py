@@ -4,6 +4,10 @@
 order (with the `mt` op's source location), caches index constants and buffer sizes,
 and builds the runtime checks whose messages name the op and the user's source line
 (or template tokens for them: passes/message_templates.py).
+
+
+`lower_elemwise` is the lowering every elementwise op shares: operands broadcast as views,
+one `loop.elemwise` whose body is the op's scalar rule.
 """
 
 from __future__ import annotations
@@ -11,18 +15,16 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX,
-    IndexType,
-    IntegerAttr,
-    MemRefType,
-    StringAttr,
-)
+from xdsl.dialects.builtin import (DYNAMIC_INDEX, IndexType, IntegerAttr, MemRefType, StringAttr)
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 
+from mlc.dialects import dtypes as dt
 from mlc.dialects import loop
 from mlc.passes.message_templates import input_text, input_token, site_of, where_text, where_token
-from mlc.passes.scalar_rules import ScalarBuilder
+from mlc.passes.mt_to_loop.scalar import Rule, ScalarBuilder, compute_dtypes
+
+
+Lowering = Callable[["FuncLowering", Operation], SSAValue]
 
 
 def where(op: Operation) -> str:
@@ -134,3 +136,44 @@ def copy_to_fresh(L: FuncLowering, m: SSAValue, elem=None, dtypes=("", "")) -> S
     out = L.alloc(elem or t.element_type, t.get_shape(), L.sizes(m))
     elemwise_kernel(L, [m], out, [], lambda sb, a: sb.convert(a[0], *dtypes) if elem else a[0])
     return out
+
+
+def _broadcast_sizes(L: FuncLowering, op: Operation, ins: list[SSAValue]) -> list[SSAValue]:
+    shape = dt.shape_of(op.results[0].type)
+    sizes = []
+    for axis, static in enumerate(shape):
+        cands = [i for i, v in enumerate(op.operands) if dt.shape_of(v.type)[axis] != 1]
+        size = L.index(static) if static >= 0 else L.sizes(ins[cands[0]])[axis]
+        for i in cands:
+            msg = (f"{op.name}{where(op)}: {describe(op.operands[i], i)} has size {{1}} along "
+                   f"axis {axis} where the other operands have size {{0}}; a dimension "
+                   "broadcasts only when its size is statically 1 (broadcastable)")
+            L.check_equal(size, L.sizes(ins[i])[axis], msg)
+        sizes.append(size)
+    return sizes
+
+
+def lower_elemwise(L: FuncLowering, op: Operation, rule: Rule) -> SSAValue:
+    """Broadcast the operands (views), then one `loop.elemwise` whose body is `rule`."""
+    ins = [L.buf[v] for v in op.operands]
+    shape = dt.shape_of(op.results[0].type)
+    sizes = _broadcast_sizes(L, op, ins)
+    for i, v in enumerate(op.operands):
+        if any(d == 1 and s != 1 for d, s in zip(dt.shape_of(v.type), shape)):
+            ty = loop.strided_type(L.memref_type(ins[i]).element_type, shape)
+            ins[i] = L.emit(loop.BroadcastOp.create(operands=[ins[i], *sizes], result_types=[ty]))
+            L.set_sizes(ins[i], sizes)
+    out = L.alloc(op.results[0].type.element_type, shape, sizes)  # type: ignore[attr-defined]
+    conv_to, cdtype = compute_dtypes(op)  # type: ignore[arg-type]
+    src = [dt.dtype_of(v.type) for v in op.operands]
+
+    def body(sb: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        return rule(sb, [sb.convert(a, s, d) for a, s, d in zip(args, src, conv_to)], cdtype)
+
+    elemwise_kernel(L, ins, out, src, body)
+    return out
+
+
+def elementwise(rule: Rule) -> Lowering:
+    """The lowering of an elementwise op whose scalar body is `rule`."""
+    return lambda L, op: lower_elemwise(L, op, rule)

@@ -1,4 +1,4 @@
-"""`convert-loop-to-scf` rules of the indexing kernels (merged into `KERNELS`):
+"""`convert-loop-to-scf` rules of the indexing kernels:
 `loop.gather`, `loop.scatter` and `loop.nonzero` become `scf.for` nests over
 `memref.load`/`memref.store` at computed positions.
 
@@ -14,35 +14,21 @@ emits `loop.check`s), so positions are in range; negative entries wrap here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Callable, Sequence
 
 from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, i64
 from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import loop
-
-if TYPE_CHECKING:
-    from mlc.passes.convert_loop_to_scf import KernelBuilder
-
-
-def inline_body(*args, **kwargs) -> SSAValue:
-    # convert_loop_to_scf imports this module to fill KERNELS: import it back lazily
-    from mlc.passes.convert_loop_to_scf import inline_body as inline
-
-    return inline(*args, **kwargs)
-
-
-def _add(ops: list[Operation], op: Operation) -> SSAValue:
-    ops.append(op)
-    return op.results[0]
+from mlc.passes.loop_to_scf.builder import KernelBuilder, emit, inline_body
 
 
 def to_index(ops: list[Operation], v: SSAValue) -> SSAValue:
     """An integer scalar of any width as an index (sign-extended)."""
     if isinstance(v.type, IntegerType) and v.type.width.data < 64:
-        v = _add(ops, arith.ExtSIOp(v, i64))
-    return _add(ops, arith.IndexCastOp(v, IndexType()))
+        v = emit(ops, arith.ExtSIOp(v, i64))
+    return emit(ops, arith.IndexCastOp(v, IndexType()))
 
 
 def _positions(ops: list[Operation], kb: KernelBuilder, op: loop.IndexedKernelOp, idxs: Sequence[SSAValue],
@@ -52,9 +38,9 @@ def _positions(ops: list[Operation], kb: KernelBuilder, op: loop.IndexedKernelOp
     bivs, rest = list(ivs[bstart:bstart + nb]), iter(list(ivs[:bstart]) + list(ivs[bstart + nb:]))
     by_axis: dict[int, SSAValue] = {}
     for m, axis in zip(idxs, op.get_axes()):
-        k = to_index(ops, _add(ops, memref.LoadOp.get(m, bivs)))
-        neg = _add(ops, arith.CmpiOp(k, kb.zero, "slt"))
-        by_axis[axis] = _add(ops, arith.SelectOp(neg, _add(ops, arith.AddiOp(k, sizes[axis])), k))
+        k = to_index(ops, emit(ops, memref.LoadOp.get(m, bivs)))
+        neg = emit(ops, arith.CmpiOp(k, kb.zero, "slt"))
+        by_axis[axis] = emit(ops, arith.SelectOp(neg, emit(ops, arith.AddiOp(k, sizes[axis])), k))
     return [by_axis[a] if a in by_axis else next(rest) for a in range(len(sizes))]
 
 
@@ -95,12 +81,12 @@ def nonzero(kb: KernelBuilder, op: loop.NonzeroOp, ins, out, mapping) -> None:
         load = memref.LoadOp.get(m, ivs)
         ops.append(load)
         selected = inline_body(ops, op.body, [load.res], mapping, ivs)
-        row = _add(ops, arith.SelectOp(selected, carried[0], scratch))
+        row = emit(ops, arith.SelectOp(selected, carried[0], scratch))
         for d, iv in zip(cols, ivs):
-            ops.append(memref.StoreOp.get(_add(ops, arith.IndexCastOp(iv, i64)), out, [row, d]))
-        step = _add(ops, arith.SelectOp(selected, kb.one, kb.zero))
-        return [_add(ops, arith.AddiOp(carried[0], step))]
+            ops.append(memref.StoreOp.get(emit(ops, arith.IndexCastOp(iv, i64)), out, [row, d]))
+        step = emit(ops, arith.SelectOp(selected, kb.one, kb.zero))
+        return [emit(ops, arith.AddiOp(carried[0], step))]
     kb.nest(kb.ops, kb.sizes(m), [kb.zero], body)
 
 
-INDEXING_KERNELS = {loop.GatherOp: gather, loop.ScatterOp: scatter, loop.NonzeroOp: nonzero}
+KERNELS: dict[type, Callable] = {loop.GatherOp: gather, loop.ScatterOp: scatter, loop.NonzeroOp: nonzero}

@@ -113,56 +113,6 @@ func.func @extract_diag(%x: tensor<?x?xf64>) -> tensor<?xf64> {
   func.return %r : tensor<?xf64>
 }
 
-// The first NaN wins: a NaN beats every non-NaN best.
-// CHECK-LABEL: func.func @argmax
-// CHECK:         loop.check {{.*}} message = "mt.argmax: attempt to get argmax of an empty sequence
-// CHECK:         loop.arg_reduce ins(%x : {{.*}}) outs({{.*}}) attributes {axes = array<i64: 1>, init = 0xfff0000000000000 : f64}
-// CHECK:           arith.cmpf ogt
-// CHECK:           arith.cmpf uno
-func.func @argmax(%x: tensor<?x?xf64>) -> tensor<?xi64> {
-  %r = mt.argmax %x {axes = array<i64: 1>} : tensor<?x?xf64> -> tensor<?xi64>
-  func.return %r : tensor<?xi64>
-}
-
-// CHECK-LABEL: func.func @argmin_int_no_nan
-// CHECK:         loop.arg_reduce
-// CHECK:           arith.cmpi slt
-// CHECK-NOT:       arith.cmpf
-func.func @argmin_int_no_nan(%x: tensor<?xi16>) -> tensor<i64> {
-  %r = mt.argmin %x {axes = array<i64: 0>} : tensor<?xi16> -> tensor<i64>
-  func.return %r : tensor<i64>
-}
-
-// CHECK-LABEL: func.func @cumsum
-// CHECK:         loop.accumulate ins(%x : {{.*}}) outs({{.*}}) attributes {axis = 1 : i64, init = 0 : i64}
-// CHECK:           arith.extsi {{.*}} : i8 to i64
-// CHECK-NEXT:      arith.addi
-func.func @cumsum(%x: tensor<?x?xi8>) -> tensor<?x?xi64> {
-  %r = mt.cumsum %x {axis = 1 : i64} : tensor<?x?xi8> -> tensor<?x?xi64>
-  func.return %r : tensor<?x?xi64>
-}
-
-// A strided input is copied to a contiguous buffer first.
-// CHECK-LABEL: func.func @argsort
-// CHECK:         %[[C:.*]] = memref.alloc
-// CHECK-NEXT:    loop.elemwise ins(%x
-// CHECK:         %[[O:.*]] = loop.alloc_output
-// CHECK-NEXT:    loop.sort %[[C]], %[[O]] {axis = 0 : i64, arg = true}
-func.func @argsort(%x: tensor<?x?xf32>) -> tensor<?x?xi64> {
-  %r = mt.argsort %x {axis = 0 : i64} : tensor<?x?xf32> -> tensor<?x?xi64>
-  func.return %r : tensor<?x?xi64>
-}
-
-// CHECK-LABEL: func.func @batched_dot
-// CHECK:         loop.check {{.*}} message = "mt.batched_dot: the batch sizes differ: {0} and {1}"
-// CHECK:         loop.batch_matmul ins(%a, %b
-// CHECK:           arith.mulf
-// CHECK-NEXT:      arith.addf
-func.func @batched_dot(%a: tensor<?x?x?xf64>, %b: tensor<?x?xf64>) -> tensor<?x?xf64> {
-  %r = mt.batched_dot %a, %b : tensor<?x?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
-  func.return %r : tensor<?x?xf64>
-}
-
 // Piece 1 starts after piece 0: a view of x after the sizes are checked.
 // CHECK-LABEL: func.func @split
 // CHECK:         %[[S0:.*]] = arith.index_cast
@@ -193,23 +143,6 @@ func.func @specify_shape(%x: tensor<?x?xf64>, %n: tensor<i64>) -> tensor<?x1xf64
 func.func @specify_shape_no_match(%x: tensor<?x1xf64>, %n: tensor<i64>) -> tensor<?x1xf64> {
   %r = mt.specify_shape %x, %n {shape = array<i64: -1, 1>} : tensor<?x1xf64>, tensor<i64> -> tensor<?x1xf64>
   func.return %r : tensor<?x1xf64>
-}
-
-// Count first, then write the positions into a buffer of that many rows (+1 scratch
-// row), viewed transposed as one row per axis.
-// CHECK-LABEL: func.func @nonzero
-// CHECK:         %[[C:.*]] = memref.alloc() : memref<i64>
-// CHECK-NEXT:    loop.reduce ins(%x : {{.*}}) outs(%[[C]] : memref<i64>) attributes {axes = array<i64: 0, 1>, init = 0 : i64}
-// CHECK:           arith.cmpf une
-// CHECK:         %[[V:.*]] = memref.load %[[C]][]
-// CHECK-NEXT:    %[[N:.*]] = arith.index_cast %[[V]] : i64 to index
-// CHECK:         %[[R:.*]] = arith.addi %[[N]], %{{.*}} : index
-// CHECK:         %[[B:.*]] = memref.alloc(%[[R]]) : memref<?x2xi64>
-// CHECK-NEXT:    loop.nonzero ins(%x : {{.*}}) outs(%[[B]] : memref<?x2xi64>)
-// CHECK:         loop.slice %[[B]][{{.*}}] {keep = array<i64: 1, 0>} : memref<?x2xi64> -> memref<2x?xi64, strided<[?, ?], offset: ?>>
-func.func @nonzero(%x: tensor<?x?xf32>) -> tensor<2x?xi64> {
-  %r = mt.nonzero %x : tensor<?x?xf32> -> tensor<2x?xi64>
-  func.return %r : tensor<2x?xi64>
 }
 
 // A static shape needs no size operand and no size check.

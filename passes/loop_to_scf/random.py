@@ -1,4 +1,4 @@
-"""`convert-loop-to-scf` rules of the random kernels (merged into `KERNELS`):
+"""`convert-loop-to-scf` rules of the random kernels:
 `loop.shuffle` and `loop.weighted_choice` become sequential `scf.for` nests.
 
     loop.shuffle outs(%p : memref<?x?xi64>) { body: j }
@@ -21,28 +21,14 @@ The clamp keeps every access inside the buffer whatever the body yields.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Callable
 
 from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, f64, i64
 from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import loop
-
-if TYPE_CHECKING:
-    from mlc.passes.convert_loop_to_scf import KernelBuilder
-
-
-def inline_body(*args: Any, **kwargs: Any) -> SSAValue:
-    # convert_loop_to_scf imports this module to fill KERNELS: import it back lazily
-    from mlc.passes.convert_loop_to_scf import inline_body as inline
-
-    return inline(*args, **kwargs)
-
-
-def _add(ops: list[Operation], op: Operation) -> SSAValue:
-    ops.append(op)
-    return op.results[0]
+from mlc.passes.loop_to_scf.builder import KernelBuilder, emit, inline_body
 
 
 def _shuffle(kb: KernelBuilder, op: loop.ShuffleOp, ins, out, mapping) -> None:
@@ -51,15 +37,15 @@ def _shuffle(kb: KernelBuilder, op: loop.ShuffleOp, ins, out, mapping) -> None:
     last = kb.add(arith.SubiOp(n, kb.one))
 
     def fill(ops: list[Operation], ivs: list[SSAValue], _: list[SSAValue]) -> list[SSAValue]:
-        ops.append(memref.StoreOp.get(_add(ops, arith.IndexCastOp(ivs[-1], i64)), out, ivs))
+        ops.append(memref.StoreOp.get(emit(ops, arith.IndexCastOp(ivs[-1], i64)), out, ivs))
         return []
 
     def swap(ops: list[Operation], ivs: list[SSAValue], _: list[SSAValue]) -> list[SSAValue]:
         i = ivs[-1]
-        j = _add(ops, arith.IndexCastOp(inline_body(ops, op.body, [], mapping, ivs), IndexType()))
-        j = _add(ops, arith.MinSIOp(_add(ops, arith.MaxSIOp(j, i)), last))
+        j = emit(ops, arith.IndexCastOp(inline_body(ops, op.body, [], mapping, ivs), IndexType()))
+        j = emit(ops, arith.MinSIOp(emit(ops, arith.MaxSIOp(j, i)), last))
         other = ivs[:-1] + [j]
-        a, b = _add(ops, memref.LoadOp.get(out, ivs)), _add(ops, memref.LoadOp.get(out, other))
+        a, b = emit(ops, memref.LoadOp.get(out, ivs)), emit(ops, memref.LoadOp.get(out, other))
         ops.extend([memref.StoreOp.get(b, out, ivs), memref.StoreOp.get(a, out, other)])
         return []
 
@@ -79,25 +65,25 @@ def _weighted_choice(kb: KernelBuilder, op: loop.WeightedChoiceOp, ins, out, map
     replace = bool(op.replace.value.data)
 
     def total(ops: list[Operation], jv: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
-        return [_add(ops, arith.AddfOp(c[0], _add(ops, memref.LoadOp.get(w, jv))))]
+        return [emit(ops, arith.AddfOp(c[0], emit(ops, memref.LoadOp.get(w, jv))))]
 
     def draw(ops: list[Operation], ivs: list[SSAValue], _: list[SSAValue]) -> list[SSAValue]:
         u = inline_body(ops, op.body, [], mapping, ivs)
-        target = _add(ops, arith.MulfOp(u, kb.nest(ops, [n], [zero], total)[0]))
+        target = emit(ops, arith.MulfOp(u, kb.nest(ops, [n], [zero], total)[0]))
 
         def scan(ops2: list[Operation], jv: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
             acc, hit, pos = c
-            x = _add(ops2, memref.LoadOp.get(w, jv))
-            acc = _add(ops2, arith.AddfOp(acc, x))
-            positive = _add(ops2, arith.CmpfOp(x, zero, "ogt"))
-            first = _add(ops2, arith.AndIOp(_add(ops2, arith.CmpiOp(hit, none, "eq")),
-                                            _add(ops2, arith.CmpfOp(target, acc, "olt"))))
-            take = _add(ops2, arith.AndIOp(positive, first))
-            return [acc, _add(ops2, arith.SelectOp(take, jv[0], hit)),
-                    _add(ops2, arith.SelectOp(positive, jv[0], pos))]
+            x = emit(ops2, memref.LoadOp.get(w, jv))
+            acc = emit(ops2, arith.AddfOp(acc, x))
+            positive = emit(ops2, arith.CmpfOp(x, zero, "ogt"))
+            first = emit(ops2, arith.AndIOp(emit(ops2, arith.CmpiOp(hit, none, "eq")),
+                                            emit(ops2, arith.CmpfOp(target, acc, "olt"))))
+            take = emit(ops2, arith.AndIOp(positive, first))
+            return [acc, emit(ops2, arith.SelectOp(take, jv[0], hit)),
+                    emit(ops2, arith.SelectOp(positive, jv[0], pos))]
         _, hit, pos = kb.nest(ops, [n], [zero, none, kb.zero], scan)
-        pick = _add(ops, arith.SelectOp(_add(ops, arith.CmpiOp(hit, none, "eq")), pos, hit))
-        ops.append(memref.StoreOp.get(_add(ops, arith.IndexCastOp(pick, i64)), out, ivs))
+        pick = emit(ops, arith.SelectOp(emit(ops, arith.CmpiOp(hit, none, "eq")), pos, hit))
+        ops.append(memref.StoreOp.get(emit(ops, arith.IndexCastOp(pick, i64)), out, ivs))
         if not replace:
             ops.append(memref.StoreOp.get(zero, w, [pick]))
         return []
@@ -105,4 +91,4 @@ def _weighted_choice(kb: KernelBuilder, op: loop.WeightedChoiceOp, ins, out, map
     kb.nest(kb.ops, kb.sizes(out), [], draw)
 
 
-RANDOM_KERNELS = {loop.ShuffleOp: _shuffle, loop.WeightedChoiceOp: _weighted_choice}
+KERNELS: dict[type, Callable] = {loop.ShuffleOp: _shuffle, loop.WeightedChoiceOp: _weighted_choice}

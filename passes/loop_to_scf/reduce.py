@@ -1,5 +1,6 @@
-"""`convert-loop-to-scf` rules of issue 3's structure kernels (merged into `KERNELS`):
-`loop.arg_reduce`, `loop.accumulate` and `loop.batch_matmul` become `scf.for` nests.
+"""`loop.reduce`, `loop.arg_reduce` and `loop.accumulate` as `scf.for` nests: an outer nest
+over the kept dims and an inner one over the reduced dims carrying the accumulator
+(float32 sums carry a float64 accumulator, narrowed at the store).
 
     loop.accumulate ins(%x) outs(%o) {axis = 1, init = 0.0} { arith.addf }
   ->
@@ -14,28 +15,43 @@ the reduced axes, so the position is the C-order index into those axes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Callable
 
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr, IntegerType, i64
-from xdsl.ir import Operation, SSAValue
+from xdsl.dialects.builtin import i64
+from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlc.dialects import loop
-
-if TYPE_CHECKING:
-    from mlc.passes.convert_loop_to_scf import KernelBuilder
+from mlc.passes.loop_to_scf.builder import KernelBuilder, emit, inline_body
 
 
-def inline_body(*args: Any, **kwargs: Any) -> SSAValue:
-    # convert_loop_to_scf imports this module to fill KERNELS: import it back lazily
-    from mlc.passes.convert_loop_to_scf import inline_body as inline
+def _reduce(kb: KernelBuilder, op: loop.ReduceOp, ins, out, mapping) -> None:
+    axes = op.get_axes()
+    x = ins[0]
+    in_sizes = kb.sizes(x)
+    rank = len(in_sizes)
+    kept = [a for a in range(rank) if a not in axes]
+    init = kb.add(arith.ConstantOp(op.init))
 
-    return inline(*args, **kwargs)
+    def outer(ops, kept_ivs, _):
+        def inner(ops2, red_ivs, carried):
+            pos = dict(zip(kept, kept_ivs)) | dict(zip(axes, red_ivs))
+            full = [pos[a] for a in range(rank)]
+            loads = [memref.LoadOp.get(m, full) for m in ins]  # every input in x's index space
+            ops2.extend(loads)
+            return [inline_body(ops2, op.body, [carried[0], *(l.res for l in loads)], mapping, full)]
+        acc = kb.nest(ops, [in_sizes[a] for a in axes], [init], inner)[0]
+        if acc.type != out.type.element_type:  # a wider accumulator (float32 sums)
+            acc = _narrow(ops, acc, out.type.element_type)
+        ops.append(memref.StoreOp.get(acc, out, kept_ivs))
+        return []
+    kb.nest(kb.ops, [in_sizes[a] for a in kept], [], outer)
 
 
-def _add(ops: list[Operation], op: Operation) -> SSAValue:
+def _narrow(ops: list[Operation], v: SSAValue, to: Attribute) -> SSAValue:
+    op = arith.TruncFOp(v, to)
     ops.append(op)
-    return op.results[0]
+    return op.result
 
 
 def _arg_reduce(kb: KernelBuilder, op: loop.ArgReduceOp, ins, out, mapping) -> None:
@@ -50,13 +66,13 @@ def _arg_reduce(kb: KernelBuilder, op: loop.ArgReduceOp, ins, out, mapping) -> N
             best, best_at, at = carried
             pos = dict(zip(kept, kept_ivs)) | dict(zip(axes, red_ivs))
             full = [pos[a] for a in range(len(sizes))]
-            v = _add(ops2, memref.LoadOp.get(x, full))
+            v = emit(ops2, memref.LoadOp.get(x, full))
             take = inline_body(ops2, op.body, [best, v], mapping, full)
-            return [_add(ops2, arith.SelectOp(take, v, best)),
-                    _add(ops2, arith.SelectOp(take, at, best_at)),
-                    _add(ops2, arith.AddiOp(at, kb.one))]
+            return [emit(ops2, arith.SelectOp(take, v, best)),
+                    emit(ops2, arith.SelectOp(take, at, best_at)),
+                    emit(ops2, arith.AddiOp(at, kb.one))]
         found = kb.nest(ops, [sizes[a] for a in axes], [init, kb.zero, kb.zero], inner)[1]
-        ops.append(memref.StoreOp.get(_add(ops, arith.IndexCastOp(found, i64)), out, kept_ivs))
+        ops.append(memref.StoreOp.get(emit(ops, arith.IndexCastOp(found, i64)), out, kept_ivs))
         return []
     kb.nest(kb.ops, [sizes[a] for a in kept], [], outer)
 
@@ -72,7 +88,7 @@ def _accumulate(kb: KernelBuilder, op: loop.AccumulateOp, ins, out, mapping) -> 
         def inner(ops2: list[Operation], along: list[SSAValue], carried: list[SSAValue]) -> list[SSAValue]:
             pos = dict(zip(others, ivs)) | {axis: along[0]}
             full = [pos[a] for a in range(len(sizes))]
-            v = _add(ops2, memref.LoadOp.get(x, full))
+            v = emit(ops2, memref.LoadOp.get(x, full))
             acc = inline_body(ops2, op.body, [carried[0], v], mapping, full)
             ops2.append(memref.StoreOp.get(acc, out, full))
             return [acc]
@@ -81,28 +97,6 @@ def _accumulate(kb: KernelBuilder, op: loop.AccumulateOp, ins, out, mapping) -> 
     kb.nest(kb.ops, [sizes[a] for a in others], [], outer)
 
 
-def _batch_matmul(kb: KernelBuilder, op: loop.BatchMatmulOp, ins, out, mapping) -> None:
-    a, b = ins
-    a_sizes = kb.sizes(a)
-    el = a.type.element_type
-    zero = IntegerAttr(0, el) if isinstance(el, IntegerType) else FloatAttr(0.0, el)
-    init = kb.add(arith.ConstantOp(zero))
-    n_rows = len(a_sizes) - 2
-
-    def outer(ops: list[Operation], ivs: list[SSAValue], _: list[SSAValue]) -> list[SSAValue]:
-        batch, rows, cols = ivs[:1], ivs[1:1 + n_rows], ivs[1 + n_rows:]
-
-        def inner(ops2: list[Operation], k: list[SSAValue], carried: list[SSAValue]) -> list[SSAValue]:
-            la = _add(ops2, memref.LoadOp.get(a, batch + rows + k))
-            lb = _add(ops2, memref.LoadOp.get(b, batch + k + cols))
-            return [inline_body(ops2, op.body, [carried[0], la, lb], mapping, ivs + k)]
-        acc = kb.nest(ops, [a_sizes[-1]], [init], inner)
-        ops.append(memref.StoreOp.get(acc[0], out, ivs))
-        return []
-    kb.nest(kb.ops, kb.sizes(out), [], outer)
-
-
-STRUCTURE2_KERNELS = {
-    loop.ArgReduceOp: _arg_reduce, loop.AccumulateOp: _accumulate,
-    loop.BatchMatmulOp: _batch_matmul,
+KERNELS: dict[type, Callable] = {
+    loop.ReduceOp: _reduce, loop.ArgReduceOp: _arg_reduce, loop.AccumulateOp: _accumulate,
 }

@@ -139,3 +139,20 @@ func.func @scatter_set_no_match(%x: tensor<?xi1>, %y: tensor<i1>, %i: tensor<?xi
   %r = mt.advanced_set_subtensor %x[%i], %y {axes = array<i64: 0>} : (tensor<?xi1>, tensor<i1>, tensor<?xi64>) -> tensor<?xi1>
   func.return %r : tensor<?xi1>
 }
+
+// Count first, then write the positions into a buffer of that many rows (+1 scratch
+// row), viewed transposed as one row per axis.
+// CHECK-LABEL: func.func @nonzero
+// CHECK:         %[[C:.*]] = memref.alloc() : memref<i64>
+// CHECK-NEXT:    loop.reduce ins(%x : {{.*}}) outs(%[[C]] : memref<i64>) attributes {axes = array<i64: 0, 1>, init = 0 : i64}
+// CHECK:           arith.cmpf une
+// CHECK:         %[[V:.*]] = memref.load %[[C]][]
+// CHECK-NEXT:    %[[N:.*]] = arith.index_cast %[[V]] : i64 to index
+// CHECK:         %[[R:.*]] = arith.addi %[[N]], %{{.*}} : index
+// CHECK:         %[[B:.*]] = memref.alloc(%[[R]]) : memref<?x2xi64>
+// CHECK-NEXT:    loop.nonzero ins(%x : {{.*}}) outs(%[[B]] : memref<?x2xi64>)
+// CHECK:         loop.slice %[[B]][{{.*}}] {keep = array<i64: 1, 0>} : memref<?x2xi64> -> memref<2x?xi64, strided<[?, ?], offset: ?>>
+func.func @nonzero(%x: tensor<?x?xf32>) -> tensor<2x?xi64> {
+  %r = mt.nonzero %x : tensor<?x?xf32> -> tensor<2x?xi64>
+  func.return %r : tensor<2x?xi64>
+}

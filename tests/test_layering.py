@@ -1,9 +1,12 @@
-"""Architecture tests: imports flow one way, files stay small, no placeholders.
+"""Architecture tests: imports flow one way, no import circle inside a layer, files and
+functions stay small, no placeholders.
 
 DESIGN.md: `mlc` (frontend, CLI) -> `passes` -> `runtime` -> `dialects`. The folders
 install as `mlc.dialects`, `mlc.passes`, `mlc.runtime`; code always imports them by those
 names, never as top-level `dialects`/`passes`/`runtime` (which would load the op classes
-twice). STYLE.md: files under ~800 lines, enforced here.
+twice). Inside the frontend, `mlc/tensor` (graph nodes and op constructors) never imports
+`mlc/compile`. STYLE.md: files under ~800 lines and functions of at most 40 lines,
+enforced here.
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_LINES = 800
+MAX_FUNCTION_LINES = 40
 LAYERS = {
     "dialects": ("mlc.dialects",),
     "runtime": ("mlc.runtime", "mlc.dialects"),
     "passes": ("mlc.passes", "mlc.runtime", "mlc.dialects"),
 }
 TOP_LEVEL_FORBIDDEN = ("dialects", "passes", "runtime")
+CYCLE_FREE = ("dialects", "runtime", "passes", os.path.join("mlc", "tensor"), os.path.join("mlc", "compile"))
+"""Folders inside which no two modules import each other, directly or through others."""
+FORBIDDEN_WITHIN_FRONTEND = {os.path.join("mlc", "tensor"): ("mlc.compile",)}
+COMPILER = ("mlc", "dialects", "passes", "runtime")
 
 
 def tracked(*patterns: str) -> list[str]:
@@ -68,6 +76,76 @@ def imported_modules(path: str) -> list[tuple[int, str]]:
     return mods
 
 
+def module_name(path: str) -> str:
+    """Installed dotted name of a source file: passes/mt_to_loop/__init__.py -> mlc.passes.mt_to_loop."""
+    parts = os.path.splitext(path)[0].split(os.sep)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(["mlc", *parts] if parts[0] in LAYERS else parts)
+
+
+def import_graph(folder: str) -> dict[str, set[str]]:
+    """module -> the modules of the same folder it imports (`from pkg import name` counts as
+    an import of pkg.name when that is a module, else of pkg)."""
+    modules = {module_name(p): p for p in python_files(folder)}
+    graph: dict[str, set[str]] = {}
+    for mod, path in modules.items():
+        deps = set()
+        for target in imported_targets(path):
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != mod:
+                deps.add(target)
+        graph[mod] = deps
+    return graph
+
+
+def imported_targets(path: str) -> list[str]:
+    """Every `module` and `module.name` a file imports (inside functions too)."""
+    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+        tree = ast.parse(f.read(), filename=path)
+    pkg = package_of(path)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = pkg.split(".")
+                base = ".".join(parts[:len(parts) - (node.level - 1)] + ([node.module] if node.module else []))
+            out += [f"{base}.{a.name}" for a in node.names]
+    return out
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while not component or component[-1] != v:
+                component.append(stack.pop())
+            if len(component) > 1:
+                cycles.append(sorted(component))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return cycles
+
+
 def _within(module: str, allowed: tuple[str, ...]) -> bool:
     return any(module == a or module.startswith(a + ".") for a in allowed)
 
@@ -83,6 +161,36 @@ def test_imports_flow_one_way(layer):
                 bad.append(f"{path}:{line} imports {mod}")
     allowed = ", ".join(LAYERS[layer])
     assert not bad, f"{layer}/ may import only {allowed} of ours:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("folder", CYCLE_FREE)
+def test_no_import_circle_inside_a_layer(folder):
+    cycles = import_cycles(import_graph(folder))
+    assert not cycles, f"import circles inside {folder}/:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+@pytest.mark.parametrize("folder", list(FORBIDDEN_WITHIN_FRONTEND))
+def test_frontend_graph_layer_does_not_import_the_compiler(folder):
+    bad = [f"{path}:{line} imports {mod}" for path in python_files(folder)
+           for line, mod in imported_modules(path) if _within(mod, FORBIDDEN_WITHIN_FRONTEND[folder])]
+    assert not bad, f"{folder}/ may not import {FORBIDDEN_WITHIN_FRONTEND[folder]}:\n" + "\n".join(bad)
+
+
+def test_functions_stay_short():
+    long = []
+    for folder in COMPILER:
+        for path in python_files(folder):
+            with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+                tree = ast.parse(f.read(), filename=path)
+            long += [f"{path}:{n.lineno} {n.name}: {n.end_lineno - n.lineno + 1} lines" for n in ast.walk(tree)
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.end_lineno - n.lineno + 1 > MAX_FUNCTION_LINES]
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines (split them):\n" + "\n".join(long)
 
 
 def test_nothing_imports_layers_as_top_level_packages():

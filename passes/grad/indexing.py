@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
-from mlc.passes.autodiff_helpers import cast, dtype, linear_pushforward, mk, reduce_to
+from mlc.passes.grad.core import ZERO, Builder, Node, materialize
+from mlc.passes.grad.builder import cast, dtype, linear_pushforward, mk, reduce_to
 
 READ_TO_INC: dict[type, type] = {
     mt.SubtensorOp: mt.IncSubtensorOp, mt.DynamicSubtensorOp: mt.IncSubtensorOp,

@@ -15,8 +15,8 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
-from mlc.passes.autodiff_helpers import (
+from mlc.passes.grad.core import ZERO, Builder, Node, materialize
+from mlc.passes.grad.builder import (
     cast,
     dtype,
     linear_pushforward,
@@ -212,11 +212,31 @@ def _join_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     return [mk(b, mt.JoinOp, *parts, **n.params)]
 
 
-ZERO_GRADIENT = (mt.ArgMaxOp, mt.ArgMinOp, mt.ArgSortOp, mt.NonzeroOp, mt.AnyOp, mt.AllOp,
+def _dimshuffle_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    pattern = n.params["pattern"]
+    rank = len(shape(b, n.inputs[0]))
+    where = {p: i for i, p in enumerate(pattern) if p != -1}
+    kept = sorted(where, key=lambda p: where[p])  # input axes in output order
+    g = gouts[0]
+    dropped_x = tuple(i for i, p in enumerate(pattern) if p == -1)
+    if dropped_x:  # sum away the inserted axes (they are static 1, so this is a squeeze)
+        g = mk(b, mt.SumOp, g, axes=dropped_x)
+    order = [kept.index(a) if a in where else -1 for a in range(rank)]
+    return [mk(b, mt.DimShuffleOp, g, pattern=tuple(order))]
+
+
+def _disconnected(b: Builder, n: Node, g: list[Any]) -> list[Any]:
+    return [None] * len(n.inputs)
+
+
+STRUCTURE_DISCONNECTED_OPS = (mt.ShapeOp,)
+"""The shape of a value carries no gradient to the value."""
+STRUCTURE_ZERO_GRADIENT_OPS = (mt.ArgMaxOp, mt.ArgMinOp, mt.ArgSortOp, mt.NonzeroOp, mt.AnyOp, mt.AllOp,
                  mt.EyeOp, mt.ArangeOp)
 
 STRUCTURE_PULLBACK: dict[type, Callable] = {
-    **{op: zero_grads for op in ZERO_GRADIENT},
+    **{op: zero_grads for op in STRUCTURE_ZERO_GRADIENT_OPS},
+    mt.DimShuffleOp: _dimshuffle_pullback, mt.ConstantOp: _disconnected,
     mt.BatchedDotOp: _bdot_pullback, mt.AllocOp: _alloc_pullback,
     mt.ReshapeOp: _reshape_pullback, mt.DynReshapeOp: _reshape_pullback,
     mt.SpecifyShapeOp: _identity_pullback, mt.JoinOp: _join_pullback,
@@ -226,7 +246,9 @@ STRUCTURE_PULLBACK: dict[type, Callable] = {
     mt.CumsumOp: _cumsum_pullback, mt.CumprodOp: _cumprod_pullback, mt.SortOp: _sort_pullback,
 }
 STRUCTURE_PUSHFORWARD: dict[type, Callable] = {
-    **{op: (lambda b, n, t: [None]) for op in ZERO_GRADIENT},
+    **{op: (lambda b, n, t: [None]) for op in STRUCTURE_ZERO_GRADIENT_OPS},
+    mt.DimShuffleOp: linear_pushforward, mt.ReshapeOp: linear_pushforward,
+    mt.ConstantOp: lambda b, n, t: [None],
     mt.BatchedDotOp: _bdot_pushforward, mt.AllocOp: linear_pushforward,
     mt.DynReshapeOp: linear_pushforward, mt.SpecifyShapeOp: linear_pushforward, mt.JoinOp: _join_pushforward,
     mt.SplitOp: linear_pushforward, mt.RepeatOp: linear_pushforward, mt.AllocDiagOp: linear_pushforward,

@@ -37,7 +37,7 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import ZERO, Builder, Bypass, Node
+from mlc.passes.grad.core import ZERO, Builder, Bypass, Node
 
 Found = Optional[tuple[list[tuple[Any, Any]], tuple[Any, ...]]]
 """A composite's answer: ([(x, gradient of x)], intermediate values it skipped), or None

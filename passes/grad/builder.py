@@ -15,7 +15,7 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.grad.core import ZERO, Builder, Node
+from mlc.passes.grad.core import ZERO, Builder, Node, materialize
 
 
 def dtype(b: Builder, v: Any) -> str:
@@ -91,6 +91,40 @@ def linear_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     same op applied to the tangent, with the other operands and parameters unchanged."""
     t = tins[0]
     return [None if t is None or t is ZERO else mk(b, n.op, t, *n.inputs[1:], **n.params)]
+
+
+def i64(b: Builder, v: int) -> Any:
+    """A 0-d int64 literal."""
+    return b.constant(np.array(v, dtype=np.int64))
+
+
+def size_of(b: Builder, x: Any, axis: int) -> Any:
+    """x.shape[axis] as a 0-d int64 value (a literal when static)."""
+    n = shape(b, x)[axis]
+    if n >= 0:
+        return i64(b, n)
+    shp = mk(b, mt.ShapeOp, x)
+    return mk(b, mt.SubtensorOp, shp, starts=(axis,), stops=(axis + 1,), steps=(1,), squeeze=(0,))
+
+
+def arange_along(b: Builder, x: Any, axis: int, rank: int) -> Any:
+    """0..x.shape[axis]-1 as int64, shaped to broadcast along `axis` of a rank-`rank` array."""
+    r = mk(b, mt.ArangeOp, i64(b, 0), size_of(b, x, axis), i64(b, 1))
+    if rank == 1:
+        return r
+    return mk(b, mt.DimShuffleOp, r, pattern=tuple(0 if d == axis else -1 for d in range(rank)))
+
+
+def flip(b: Builder, v: Any, axis: int) -> Any:
+    """v reversed along axis."""
+    hi, lo = mt.NONE_HI, mt.NONE_LO
+    return mk(b, mt.SubtensorOp, v, starts=(0,) * axis + (hi,), stops=(hi,) * axis + (lo,),
+              steps=(1,) * axis + (-1,), squeeze=())
+
+
+def scatter(b: Builder, x: Any, g: Any, index: list[Any], axes: tuple[int, ...]) -> Any:
+    """Zeros like x with g added at `index` (repeated indices accumulate)."""
+    return mk(b, mt.AdvancedIncSubtensorOp, materialize(b, ZERO, x), g, *index, axes=axes)
 
 
 class Expr:

@@ -1,12 +1,14 @@
 """Differentiation rules of the reduce family: sum, prod, max, min, mean (mt.REDUCE_OPS)
-over `axes`; the gradient is re-expanded over the reduced axes."""
+over `axes` (the gradient is re-expanded over the reduced axes), the scans cumsum and
+cumprod (whose pullbacks run the scan backwards), and the integer-valued argmax, argmin,
+any, all (zero gradient)."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.grad.builder import as_float, cast, count, dtype, expand, mk, shape
+from mlc.passes.grad.builder import as_float, cast, count, dtype, expand, flip, linear_pushforward, mk, shape
 from mlc.passes.grad.core import Builder, Node
 
 
@@ -39,5 +41,34 @@ def _reduce_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     return [mk(b, mt.TrueDivOp, total, mk(b, mt.SumOp, hit, axes=axes))]
 
 
-REDUCE_PULLBACK: dict[type, Callable] = {op: _reduce_pullback for op in mt.REDUCE_OPS}
-REDUCE_PUSHFORWARD: dict[type, Callable] = {op: _reduce_pushforward for op in mt.REDUCE_OPS}
+def _reverse_cumsum(b: Builder, g: Any, axis: int) -> Any:
+    return flip(b, mk(b, mt.CumsumOp, flip(b, g, axis), axis=axis), axis)
+
+
+def _cumsum_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    x = n.inputs[0]
+    return [cast(b, _reverse_cumsum(b, gouts[0], n.params["axis"]), dtype(b, x))]
+
+
+def _cumprod_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
+    """d/dx_i sum_j g_j z_j = sum_{j>=i} g_j z_j / x_i (as Theano; not at x_i = 0)."""
+    x, z = n.inputs[0], n.outputs[0]
+    acc = _reverse_cumsum(b, mk(b, mt.MulOp, gouts[0], z), n.params["axis"])
+    return [mk(b, mt.TrueDivOp, acc, x)]
+
+
+def _cumprod_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
+    x, z = n.inputs[0], n.outputs[0]
+    ratio = mk(b, mt.CumsumOp, mk(b, mt.TrueDivOp, tins[0], x), axis=n.params["axis"])
+    return [mk(b, mt.MulOp, z, ratio)]
+
+
+REDUCE_ZERO_GRADIENT_OPS = (mt.ArgMaxOp, mt.ArgMinOp, mt.AnyOp, mt.AllOp)
+REDUCE_PULLBACK: dict[type, Callable] = {
+    **{op: _reduce_pullback for op in mt.REDUCE_OPS},
+    mt.CumsumOp: _cumsum_pullback, mt.CumprodOp: _cumprod_pullback,
+}
+REDUCE_PUSHFORWARD: dict[type, Callable] = {
+    **{op: _reduce_pushforward for op in mt.REDUCE_OPS},
+    mt.CumsumOp: linear_pushforward, mt.CumprodOp: _cumprod_pushforward,
+}

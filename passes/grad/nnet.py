@@ -1,6 +1,6 @@
 """Differentiation rules of the nnet ops (dialects/mt/nnet.py) and the composite
 pullbacks that keep gradients of log-of-probability expressions finite. Merged into
-the tables of `autodiff_mt` (which imports this module; it imports only the core).
+the tables of passes/grad/__init__.py (which imports this module; it imports only core).
 
 Rules of the ops, with s = softmax(x), l = log_softmax(x), p = exp(x - logsumexp(x)):
 
@@ -22,7 +22,7 @@ as one function, whose gradient never divides by a probability:
     log(1 + exp(x))         g * sigmoid(x)                 (also exp(x) + 1, log1p(exp(x)))
     log(sum(exp(x), axes))  g * exp(x - logsumexp(x))
 
-The answer is an `autodiff_core.Bypass`: the gradient goes straight to x, skipping the
+The answer is a `core.Bypass`: the gradient goes straight to x, skipping the
 producer (and any intermediate value), unless one of the skipped values is held
 constant, in which case the plain chain rule applies. The forward values of the same
 expressions are made finite by the `stabilize` pass; in forward mode, the tangent of
@@ -151,7 +151,7 @@ def _logsumexp_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
 NNET_PARTIAL: dict[type, Callable[[Builder, Node, int, Any], Any]] = {
     mt.SoftplusOp: lambda b, n, i, g: _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, n.inputs[0])),
 }
-"""Elementwise partials (joins autodiff_mt.PARTIAL: g times d out / d input i)."""
+"""Elementwise partials (joins the merged PARTIAL: g times d out / d input i)."""
 NNET_DISCONNECTED_OPS = (mt.OneHotOp,)
 """No gradient flows through a one-hot encoding of integer labels."""
 NNET_PULLBACK: dict[type, Callable] = {

@@ -32,18 +32,18 @@ __all__ = ["grad", "Lop", "Rop", "jacobian", "hessian", "verify_grad", "grad_cli
 def __getattr__(name: str) -> Any:
     # The rule tables live in mlc.passes; load them on first use so `import mlc` stays light.
     if name == "NotDifferentiableError":
-        from mlc.passes.autodiff_core import NotDifferentiableError
+        from mlc.passes.grad.core import NotDifferentiableError
         return NotDifferentiableError
     raise AttributeError(name)
 
 
 def _core() -> Any:
-    from mlc.passes import autodiff_core
+    from mlc.passes.grad import core as autodiff_core
     return autodiff_core
 
 
 def _tables() -> tuple[dict, dict]:
-    from mlc.passes.autodiff_mt import PULLBACK, PUSHFORWARD
+    from mlc.passes.grad import PULLBACK, PUSHFORWARD
     return PULLBACK, PUSHFORWARD
 
 

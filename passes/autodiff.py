@@ -1,5 +1,5 @@
 """`autodiff`: expand `ad.vjp` / `ad.jvp` ops into `mt` ops with the rule tables of
-`autodiff_mt` (the same tables and walks that `mlc.grad`, `Lop` and `Rop` use).
+`passes/grad` (the same tables and walks that `mlc.grad`, `Lop` and `Rop` use).
 
     %g = ad.vjp outs(%c : tensor<f64>) seeds(%one : tensor<f64>) wrt(%x : tensor<?xf64>) : tensor<?xf64>
   ->
@@ -24,8 +24,8 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from mlc.dialects import ad, mt
 from mlc.dialects import dtypes as dt
-from mlc.passes import autodiff_core as core
-from mlc.passes.autodiff_mt import PULLBACK, PUSHFORWARD
+from mlc.passes.grad import core
+from mlc.passes.grad import PULLBACK, PUSHFORWARD
 
 
 class IRBuilder:

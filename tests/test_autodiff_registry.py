@@ -16,7 +16,7 @@ import pytest
 import mlc
 import mlc.tensor as T
 from mlc.dialects import mt
-from mlc.passes.autodiff_mt import (
+from mlc.passes.grad import (
     DISCONNECTED_OPS,
     NOT_DIFFERENTIABLE,
     PULLBACK,

@@ -3,7 +3,7 @@
 The same two walks serve `mlc.grad`/`Lop`/`Rop` on the frontend graph and the
 `autodiff` pass on `ad.vjp`/`ad.jvp` IR: a graph is a topologically ordered list of
 nodes (`op`, `inputs`, `outputs`, `params`, `loc`), and new nodes are made through a
-`Builder`. The per-op rules are the tables of `autodiff_mt`.
+`Builder`. The per-op rules are the tables of `passes/grad/__init__.py`.
 
 Gradients are values or `ZERO` (connected but identically zero; materialized only
 when needed) or absent (disconnected: `None`).
@@ -18,6 +18,7 @@ import numpy as np
 from xdsl.dialects.builtin import TensorType
 
 from mlc.dialects import dtypes as dt
+from mlc.dialects import mt
 
 
 class _Zero:
@@ -63,7 +64,7 @@ def _describe(node: Node) -> str:
 @dataclass
 class Bypass:
     """A pullback's answer for an input that it differentiated together with the input's
-    producer (a composite rule, e.g. log(softmax(x)): see passes/autodiff_nnet.py): the
+    producer (a composite rule, e.g. log(softmax(x)): see passes/grad/nnet.py): the
     gradients `grads` of the producer's own inputs, which skip the values `through`.
     If one of those is held constant (consider_constant) or is itself a wrt, `fallback()`
     gives the plain gradient of the input instead."""
@@ -75,8 +76,6 @@ class Bypass:
 
 def accumulate(b: Builder, table: dict, v: Any, g: Any) -> None:
     """Add gradient g into table[v] (None: nothing flows; ZERO: connected zero)."""
-    from mlc.dialects import mt
-
     if g is None:
         return
     old = table.get(v)
@@ -147,8 +146,6 @@ def jvp(b: Builder, nodes: Sequence[Node], tangents: dict[Any, Any], outputs: Se
 
 def materialize(b: Builder, g: Any, like: Any, dtype: Optional[str] = None) -> Any:
     """A ZERO gradient as an actual zero tensor shaped like `like`."""
-    from mlc.dialects import mt
-
     if g is not ZERO:
         return g
     t = b.type_of(like)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import ZERO, Builder, Node, materialize
-from mlc.passes.autodiff_helpers import cast, dtype, linear_pushforward, mk, reduce_to
+from mlc.passes.grad.core import ZERO, Builder, Node, materialize
+from mlc.passes.grad.builder import cast, dtype, linear_pushforward, mk, reduce_to
 
 READ_TO_INC: dict[type, type] = {
     mt.SubtensorOp: mt.IncSubtensorOp, mt.DynamicSubtensorOp: mt.IncSubtensorOp,
@@ -69,6 +69,8 @@ def _write_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     return [mk(b, n.op, tx, ty, *n.inputs[2:], **n.params)]
 
 
+INDEXING_ZERO_GRADIENT_OPS = (mt.NonzeroOp,)
+"""The positions of the nonzero elements are integers: zero gradient."""
 INDEXING_PULLBACK: dict[type, Callable] = {
     **{op: _read_pullback for op in READ_TO_INC},
     **{op: _write_pullback for op in WRITE_TO_READ},

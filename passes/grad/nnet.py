@@ -1,6 +1,6 @@
 """Differentiation rules of the nnet ops (dialects/mt/nnet.py) and the composite
 pullbacks that keep gradients of log-of-probability expressions finite. Merged into
-the tables of `autodiff_mt` (which imports this module; it imports only the core).
+the tables of passes/grad/__init__.py (which imports this module; it imports only core).
 
 Rules of the ops, with s = softmax(x), l = log_softmax(x), p = exp(x - logsumexp(x)):
 
@@ -22,7 +22,7 @@ as one function, whose gradient never divides by a probability:
     log(1 + exp(x))         g * sigmoid(x)                 (also exp(x) + 1, log1p(exp(x)))
     log(sum(exp(x), axes))  g * exp(x - logsumexp(x))
 
-The answer is an `autodiff_core.Bypass`: the gradient goes straight to x, skipping the
+The answer is a `core.Bypass`: the gradient goes straight to x, skipping the
 producer (and any intermediate value), unless one of the skipped values is held
 constant, in which case the plain chain rule applies. The forward values of the same
 expressions are made finite by the `stabilize` pass; in forward mode, the tangent of
@@ -37,7 +37,8 @@ import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.autodiff_core import ZERO, Builder, Bypass, Node
+from mlc.passes.grad.builder import Expr, apply, exp, sigmoid, unary
+from mlc.passes.grad.core import ZERO, Builder, Bypass, Node
 
 Found = Optional[tuple[list[tuple[Any, Any]], tuple[Any, ...]]]
 """A composite's answer: ([(x, gradient of x)], intermediate values it skipped), or None
@@ -101,57 +102,65 @@ def _is_one(b: Builder, v: Any) -> bool:
 
 
 # -- the ops' own rules -------------------------------------------------------------------
+def _sum_keep_e(e: Expr, axes: tuple[int, ...]) -> Expr:
+    return Expr(e.b, _sum_keep(e.b, e.v, axes))
+
+
+def _expand_e(e: Expr, axes: tuple[int, ...], like: Expr) -> Expr:
+    return Expr(e.b, _expand(e.b, e.v, axes, _rank(e.b, like.v)))
+
+
 def _softmax_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    s, axes = n.outputs[0], (n.params["axis"],)
-    g = _cast(b, gouts[0], s)
-    return [_mk(b, mt.MulOp, s, _mk(b, mt.SubOp, g, _sum_keep(b, _mk(b, mt.MulOp, g, s), axes)))]
+    s, axes = Expr(b, n.outputs[0]), (n.params["axis"],)
+    g = Expr(b, _cast(b, gouts[0], s.v))
+    return [(s * (g - _sum_keep_e(g * s, axes))).v]
 
 
 def _softmax_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     if not _active(tins[0]):
         return [None]
-    s, axes = n.outputs[0], (n.params["axis"],)
-    t = _cast(b, tins[0], s)
-    return [_mk(b, mt.MulOp, s, _mk(b, mt.SubOp, t, _sum_keep(b, _mk(b, mt.MulOp, s, t), axes)))]
+    s, axes = Expr(b, n.outputs[0]), (n.params["axis"],)
+    t = Expr(b, _cast(b, tins[0], s.v))
+    return [(s * (t - _sum_keep_e(s * t, axes))).v]
 
 
 def _log_softmax_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    out, axes = n.outputs[0], (n.params["axis"],)
-    g = _cast(b, gouts[0], out)
-    return [_mk(b, mt.SubOp, g, _mk(b, mt.MulOp, _mk(b, mt.ExpOp, out), _sum_keep(b, g, axes)))]
+    out, axes = Expr(b, n.outputs[0]), (n.params["axis"],)
+    g = Expr(b, _cast(b, gouts[0], out.v))
+    return [(g - exp(out) * _sum_keep_e(g, axes)).v]
 
 
 def _log_softmax_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     if not _active(tins[0]):
         return [None]
-    out, axes = n.outputs[0], (n.params["axis"],)
-    t = _cast(b, tins[0], out)
-    return [_mk(b, mt.SubOp, t, _sum_keep(b, _mk(b, mt.MulOp, _mk(b, mt.ExpOp, out), t), axes))]
+    out, axes = Expr(b, n.outputs[0]), (n.params["axis"],)
+    t = Expr(b, _cast(b, tins[0], out.v))
+    return [(t - _sum_keep_e(exp(out) * t, axes)).v]
 
 
-def _lse_weights(b: Builder, x: Any, out: Any, axes: tuple[int, ...]) -> Any:
+def _lse_weights(x: Expr, out: Expr, axes: tuple[int, ...]) -> Expr:
     """exp(x - logsumexp(x)): the softmax over `axes`, at x's shape."""
-    return _mk(b, mt.ExpOp, _mk(b, mt.SubOp, x, _expand(b, out, axes, _rank(b, x))))
+    return exp(x - _expand_e(out, axes, x))
 
 
 def _logsumexp_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x, out, axes = n.inputs[0], n.outputs[0], n.params["axes"]
-    g = _expand(b, _cast(b, gouts[0], out), axes, _rank(b, x))
-    return [_mk(b, mt.MulOp, g, _lse_weights(b, x, out, axes))]
+    x, out, axes = Expr(b, n.inputs[0]), Expr(b, n.outputs[0]), n.params["axes"]
+    g = _expand_e(Expr(b, _cast(b, gouts[0], out.v)), axes, x)
+    return [(g * _lse_weights(x, out, axes)).v]
 
 
 def _logsumexp_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     if not _active(tins[0]):
         return [None]
-    x, out, axes = n.inputs[0], n.outputs[0], n.params["axes"]
-    t = _cast(b, tins[0], out)
-    return [_mk(b, mt.SumOp, _mk(b, mt.MulOp, t, _lse_weights(b, x, out, axes)), axes=axes)]
+    x, out, axes = Expr(b, n.inputs[0]), Expr(b, n.outputs[0]), n.params["axes"]
+    t = Expr(b, _cast(b, tins[0], out.v))
+    return [apply(mt.SumOp, t * _lse_weights(x, out, axes), axes=axes).v]
 
 
 NNET_PARTIAL: dict[type, Callable[[Builder, Node, int, Any], Any]] = {
-    mt.SoftplusOp: lambda b, n, i, g: _mk(b, mt.MulOp, g, _mk(b, mt.SigmoidOp, n.inputs[0])),
+    mt.SoftplusOp: unary(lambda g, x, z: g * sigmoid(x)),
 }
-"""Elementwise partials (joins autodiff_mt.PARTIAL: g times d out / d input i)."""
+"""Elementwise partials (joins the merged PARTIAL: g times d out / d input i)."""
 NNET_DISCONNECTED_OPS = (mt.OneHotOp,)
 """No gradient flows through a one-hot encoding of integer labels."""
 NNET_PULLBACK: dict[type, Callable] = {
@@ -244,7 +253,7 @@ def _via_sum_exp(b: Builder, g: Any, v: Any, ins: list[Any], params: dict) -> Fo
         return None
     x, axes = p[1][0], params["axes"]
     lse = _mk(b, mt.LogSumExpOp, x, axes=axes)
-    gx = _mk(b, mt.MulOp, _expand(b, g, axes, _rank(b, x)), _lse_weights(b, x, lse, axes))
+    gx = _mk(b, mt.MulOp, _expand(b, g, axes, _rank(b, x)), _lse_weights(Expr(b, x), Expr(b, lse), axes).v)
     return [(x, gx)], (ins[0],)
 
 

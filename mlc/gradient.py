@@ -15,12 +15,12 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from mlc.compile.fgraph import toposort
 from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.srcloc import describe
 from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.tensor.graph import toposort
 from mlc.tensor.variable import Variable, apply
 
 __all__ = ["grad", "Lop", "Rop", "jacobian", "hessian", "verify_grad", "grad_clip",

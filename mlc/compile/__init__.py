@@ -15,6 +15,7 @@ from typing import Any, Optional
 from mlc.compile.fgraph import MissingInputError, UnusedInputError
 from mlc.compile.io import In, Out
 from mlc.config import config
+from mlc.tensor.variable import Variable, set_evaluator
 
 
 def function(inputs: Any, outputs: Any = None, updates: Any = None, givens: Any = None,
@@ -43,7 +44,6 @@ def eval_variable(var: Any, inputs_to_values: Optional[dict] = None, **kwargs: A
     """`var.eval({x: value, ...})`: compile `var` as a function of the dict's keys and
     call it with the values. Compiling an equal graph again is a hit of the in-memory
     cache, so repeated evaluation costs a graph hash, not the passes or gcc."""
-    from mlc.tensor.variable import Variable
     values = dict(inputs_to_values or {})
     for key in values:
         if not isinstance(key, Variable):
@@ -52,6 +52,8 @@ def eval_variable(var: Any, inputs_to_values: Optional[dict] = None, **kwargs: A
     keys = list(values)
     return function(keys, var, **kwargs)(*[values[k] for k in keys])
 
+
+set_evaluator(eval_variable)
 
 __all__ = ["function", "eval_variable", "In", "Out", "MissingInputError", "UnusedInputError"]
 

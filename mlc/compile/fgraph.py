@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from mlc.sharedvalue import SharedVariable
 from mlc.srcloc import describe, user_location
 from mlc.tensor.basic import as_tensor_variable
+from mlc.tensor.graph import clone_replace, toposort
 from mlc.tensor.type import TensorType
 from mlc.tensor.values import filter_value
-from mlc.tensor.variable import Apply, Constant, Variable, apply_node
+from mlc.tensor.variable import Apply, Constant, Variable
 
 
 class UnusedInputError(ValueError):
@@ -141,40 +142,6 @@ def _check_givens(givens: Any) -> dict[Variable, Variable]:
         check_compatible(key.type, value.type, what)
         out[key] = value
     return out
-
-
-def clone_replace(roots: Sequence[Variable], replace: dict[Variable, Variable]) -> list[Variable]:
-    """`roots` rebuilt with variables substituted by `replace` (types re-inferred);
-    nodes that do not depend on a replaced variable are shared, not copied."""
-    memo: dict[Variable, Variable] = dict(replace)
-    for node in toposort(roots, stop=set(replace)):
-        inputs = [memo.get(v, v) for v in node.inputs]
-        if all(a is b for a, b in zip(inputs, node.inputs)):
-            continue
-        new = apply_node(node.op, inputs, node.params, f"givens ({node.op.name})", node.loc)
-        memo.update(zip(node.outputs, new.outputs))
-    return [memo.get(v, v) for v in roots]
-
-
-def toposort(roots: Iterable[Variable], stop: set[Variable] | frozenset = frozenset()) -> list[Apply]:
-    """Apply nodes that `roots` depend on, each after its inputs' nodes (iterative DFS,
-    so deep graphs do not hit the recursion limit); the walk does not enter `stop`."""
-    order: list[Apply] = []
-    seen: set[int] = set()
-    for root in roots:
-        stack = [(root, False)]
-        while stack:
-            var, done = stack.pop()
-            node = var.owner
-            if node is None or var in stop:
-                continue
-            if done:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((var, True))
-                stack.extend((v, False) for v in reversed(node.inputs))
-    return order
 
 
 def _leaves(fg: FunctionGraph) -> tuple[set[Variable], list[Variable]]:

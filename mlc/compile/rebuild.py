@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from mlc.compile.fgraph import FunctionGraph, build, check_compatible
 from mlc.sharedvalue import SharedVariable
+from mlc.tensor.graph import clone_replace
 from mlc.tensor.variable import Variable, apply_node
 
 
@@ -28,7 +29,6 @@ def copy_graph(fg: FunctionGraph, swap: Optional[dict] = None,
                delete_updates: bool = False) -> FunctionGraph:
     """`fg` with shared variables replaced by `swap` ({old: new}) and, with
     `delete_updates`, without its updates (Theano's `Function.copy`)."""
-    from mlc.compile.fgraph import clone_replace
     swap = dict(swap or {})
     for old, new in swap.items():
         if not isinstance(old, SharedVariable) or old not in fg.shared:

@@ -31,7 +31,9 @@ from mlc.dialects import mt
 from mlc.passes.message_templates import site_location
 from mlc.srcloc import UNKNOWN
 from mlc.compile.sites import Site, graph_sites, hint
+from mlc.tensor.map import MapBody
 from mlc.tensor.variable import Constant, Variable
+
 
 def _name(value: SSAValue, name: Optional[str]) -> None:
     if hint(name):
@@ -105,13 +107,27 @@ class _Emitter:
             if self.cursor is not None:
                 self.site = self.cursor.take(node.loc)
             operands = [self.value(v) for v in node.inputs]
-            op = node.op.build(operands, **node.params)  # takes the sites of its bodies
+            params = {k: _BodyBuilder(v) if isinstance(v, MapBody) else v
+                      for k, v in node.params.items()}
+            op = node.op.build(operands, **params)  # takes the sites of its bodies
             op.location = node.loc if self.cursor is None else site_location(self.site)
             self.block.add_op(op)
             for var, result in zip(node.outputs, op.results):
                 self.values[var] = result
                 if self.cursor is None:
                     _name(result, var.name)
+
+
+class _BodyBuilder:
+    """The region builder that `mt.map` asks for (`row_type`, `build(block)`): it
+    translates a frontend `MapBody` graph into the body block."""
+
+    def __init__(self, body: MapBody) -> None:
+        self.body = body
+        self.row_type = body.row_type
+
+    def build(self, block: Block) -> SSAValue:
+        return translate_body(block, self.body.leaves, self.body.nodes, self.body.row)
 
 
 def translate_body(block: Block, leaves: list[Variable], nodes: list, result: Variable) -> SSAValue:

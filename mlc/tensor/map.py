@@ -3,7 +3,8 @@ of `jacobian`/`hessian` for vectors whose length is known only at run time.
 
 The body is an ordinary frontend graph of a fresh index variable; nodes that do not depend
 on the index stay outside the loop, the values the body reads from outside are passed to
-it as captures.
+it as captures. A `MapBody` is only the body's graph: `mlc/compile/translate.py` reads it
+and translates it into the `mt.map` region.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, Callable
 
 from mlc.dialects import mt
 from mlc.tensor.basic import as_tensor_variable
+from mlc.tensor.graph import graph_key, toposort
 from mlc.tensor.slots import SlotState
 from mlc.tensor.type import TensorType
 from mlc.tensor.variable import Apply, Constant, Variable, apply
@@ -24,12 +26,8 @@ class MapBody(SlotState):
     __slots__ = ("index", "captures", "row", "nodes", "key")
 
     def __init__(self, index: Variable, captures: list[Variable], row: Variable, nodes: list[Apply]):
-        from mlc.compile.fgraph import FunctionGraph
-        from mlc.compile.hashing import graph_hash
-
         self.index, self.captures, self.row, self.nodes = index, captures, row, nodes
-        fg = FunctionGraph(inputs=[index, *captures], outputs=[row], single=True, nodes=nodes)
-        self.key = graph_hash(fg)
+        self.key = graph_key([index, *captures], [row], nodes)
 
     @property
     def leaves(self) -> list[Variable]:
@@ -39,12 +37,6 @@ class MapBody(SlotState):
     @property
     def row_type(self) -> Any:
         return self.row.type.mt
-
-    def build(self, block: Any) -> Any:
-        """Fill mt.map's body block (translation of this graph) and return the row."""
-        from mlc.compile.translate import translate_body
-
-        return translate_body(block, self.leaves, self.nodes, self.row)
 
     def __repr__(self) -> str:
         return f"MapBody({self.key})"
@@ -61,8 +53,6 @@ class MapBody(SlotState):
 
 def _body(index: Variable, row: Variable) -> tuple[list[Apply], list[Variable]]:
     """The nodes that depend on `index` (in order) and the outside values they read."""
-    from mlc.compile.fgraph import toposort
-
     dependent, nodes = {index}, []
     for node in toposort([row]):
         if any(v in dependent for v in node.inputs):

@@ -6,11 +6,15 @@ op class's own `infer`, so the dialect holds the single typing rule. `mlc.functi
 translates the graph reachable from its outputs into `mt` ops in one walk. Nodes hold no
 xDSL values, so a graph dies with its last Python reference, even when it was built on a
 long-lived shared variable.
+
+The graph knows nothing of compilation: `x.eval()` calls the evaluator that
+`mlc.compile` registers when it is imported (`set_evaluator`; `import mlc` does), so
+`mlc.tensor` imports nothing from `mlc.compile`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import FileLineColLoc
@@ -289,8 +293,9 @@ class Variable(SlotState):
         """The value of this variable for `{input: value}` (Theano's `x.eval()`): it is
         compiled with `mlc.function(list(inputs_to_values), self, **kwargs)`, which the
         in-memory cache serves without recompiling when the graph was seen before."""
-        from mlc.compile import eval_variable
-        return eval_variable(self, inputs_to_values, **kwargs)
+        if _EVALUATOR is None:
+            raise RuntimeError("x.eval() needs the compiler: import mlc first")
+        return _EVALUATOR(self, inputs_to_values, **kwargs)
 
 
 class Constant(Variable):
@@ -310,6 +315,16 @@ class Constant(Variable):
         if self.name:
             return self.name
         return f"Constant({np.array2string(self.data, threshold=8)}, {self.dtype})"
+
+
+_EVALUATOR: Optional[Callable[..., np.ndarray]] = None
+"""What `Variable.eval` calls; `mlc.compile` registers it at import (`set_evaluator`)."""
+
+
+def set_evaluator(fn: Callable[..., np.ndarray]) -> None:
+    """Register `fn(var, inputs_to_values, **kwargs)` as the evaluator of `x.eval()`."""
+    global _EVALUATOR
+    _EVALUATOR = fn
 
 
 def _static_length(x: Variable) -> int:

@@ -7,6 +7,8 @@ Python slicing through `mlc_slice`, reshape = contiguous strides of the new size
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from xdsl.ir import SSAValue
 
 from mlc.dialects import loop
@@ -35,12 +37,19 @@ def constant_array(op: loop.ConstantOp, name: str) -> str:
     return f"static const {el} {name}[{max(len(values), 1)}] = {{{body}}};\n"
 
 
+@dataclass
+class Desc:
+    """C expressions of a memref: element pointer, sizes, strides (in elements)."""
+
+    ptr: str
+    sizes: list[str]
+    strides: list[str]
+
+
 class ViewEmitter:
     """Descriptor rules of the loop view ops (methods of CEmitter)."""
 
     def _set(self, v: SSAValue, ptr: str, sizes: list[str], strides: list[str]) -> None:
-        from mlc.passes.emit_c import Desc
-
         self.descs[v] = Desc(ptr, sizes, strides)  # type: ignore[attr-defined]
 
     def _broadcast(self, op: loop.BroadcastOp) -> None:

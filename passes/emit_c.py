@@ -29,19 +29,10 @@ from mlc.passes.c_blas import BLAS_HANDLERS
 from mlc.passes.c_indexing import INDEXING_HANDLERS
 from mlc.passes.c_structure2 import STRUCTURE2_HANDLERS
 from mlc.passes.c_scalar import CODE_FOR_OP, PRELUDE, constant_literal, ctype
-from mlc.passes.c_views import ViewEmitter, constant_array
+from mlc.passes.c_views import Desc, ViewEmitter, constant_array
 
 FIRST_MESSAGE = 2
 """Error codes 0 (success) and 1 (MLC_ERR_ALLOC) are reserved by the ABI."""
-
-
-@dataclass
-class Desc:
-    """C expressions of a memref: element pointer, sizes, strides (in elements)."""
-
-    ptr: str
-    sizes: list[str]
-    strides: list[str]
 
 
 @dataclass

@@ -13,7 +13,7 @@ FAST_RUN runs it between two `canonicalize` runs: the first folds constants (so 
 a literal here), the second cancels the double negations of `-softplus(-x)`. A rewrite
 applies only when the stable op has exactly the type of the value it replaces (no
 implicit broadcasting or dtype change). The matching gradients are stabilized by the
-composite pullbacks of passes/autodiff_nnet.py.
+composite pullbacks of passes/grad/nnet.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 Each function builds frontend nodes of `mt` ops. Softmax, log-softmax, softplus and
 logsumexp are ops of their own (dialects/mt/nnet.py) with numerically stable
 lowerings; the cross-entropies are compositions written so that the `stabilize` pass
-and the composite pullbacks of passes/autodiff_nnet.py keep their values and gradients
+and the composite pullbacks of passes/grad/nnet.py keep their values and gradients
 finite when probabilities underflow (e.g. `categorical_crossentropy(softmax(x), y)`
 for logits like [[1000, 0]]).
 """

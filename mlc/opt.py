@@ -16,6 +16,7 @@ from typing import Sequence
 
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from mlc.dialects import MLC_DIALECTS
 from mlc.passes import pipelines
 from mlc.passes.registry import MLC_PASSES
 
@@ -23,21 +24,6 @@ NAMED_PIPELINES: dict[str, tuple[str, ...]] = {
     **pipelines.GRAPH_PIPELINES,
     "lower": pipelines.TO_LOOP + pipelines.TO_SCF,
 }
-
-
-def _mt():
-    from mlc.dialects.mt import MT
-    return MT
-
-
-def _loop():
-    from mlc.dialects.loop import LOOP
-    return LOOP
-
-
-def _ad():
-    from mlc.dialects.ad import AD
-    return AD
 
 
 def _c_target():
@@ -70,7 +56,7 @@ def _mlir_target():
 class MlcOptMain(xDSLOptMain):
     def register_all_dialects(self) -> None:
         super().register_all_dialects()
-        for name, factory in (("mt", _mt), ("loop", _loop), ("ad", _ad)):
+        for name, factory in MLC_DIALECTS.items():  # the list make_context loads too
             if name not in self.ctx.registered_dialect_names:
                 self.ctx.register_dialect(name, factory)
 

@@ -15,6 +15,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
+from mlc.dialects import all_dialects
 from mlc.passes.registry import get_pass
 
 GRAPH_PIPELINES: dict[str, tuple[str, ...]] = {
@@ -30,17 +31,9 @@ STAGES = ("mt", "loop", "scf", "c")
 
 
 def make_context() -> Context:
-    """A context with every dialect that mlc's IR uses loaded."""
-    from xdsl.dialects import arith, builtin, func, math, memref, scf
-
-    from mlc.dialects.ad import AD
-    from mlc.dialects.blas import BLAS
-    from mlc.dialects.loop import LOOP
-    from mlc.dialects.mt import MT
-
+    """A context with every dialect that mlc's IR uses loaded (`mlc.dialects.all_dialects`)."""
     ctx = Context()
-    for d in (builtin.Builtin, func.Func, arith.Arith, math.Math, memref.MemRef, scf.Scf, MT, LOOP, AD,
-              BLAS):
+    for d in all_dialects():
         ctx.load_dialect(d)
     return ctx
 

@@ -434,6 +434,27 @@ def test_ir_with_debuginfo_is_replayed_by_mlc_opt(tmp_path) -> None:
     assert out.stdout.strip() == mt_text.strip()
 
 
+def test_every_stage_of_a_blas_graph_replays_through_mlc_opt(tmp_path) -> None:
+    """mlc-opt knows every dialect f.ir prints (blas included): each stage's text, run
+    through the next stage's passes, gives the next stage's text, down to the same C."""
+    from mlc.passes.pipelines import TO_LOOP, TO_SCF
+    x, w = T.dmatrix("x"), T.dmatrix("w")
+    f = mlc.function([x, w], T.dot(x, w) + 1.0)
+    assert "blas.gemm" in f.ir("loop")
+    steps = (("mt", TO_LOOP, "loop"), ("loop", TO_SCF, "scf"))
+    for stage, passes, nxt in steps:
+        (tmp_path / f"{stage}.mlir").write_text(f.ir(stage, debuginfo=True))
+        out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / f"{stage}.mlir"),
+                              "-p", ",".join(passes), "--print-debuginfo"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == f.ir(nxt, debuginfo=True).strip(), stage
+    (tmp_path / "scf.mlir").write_text(f.ir("scf", debuginfo=True))
+    out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / "scf.mlir"), "-t", "c"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f.ir("c").strip()
+
+
 def test_ir_of_code_in_a_non_ascii_path_is_replayed_by_mlc_opt(tmp_path) -> None:
     source = "x = T.dvector('x')\nf = mlc.function([x], T.exp(x) * 2.0)\n"
     scope = {"T": T, "mlc": mlc}

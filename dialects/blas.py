@@ -1,7 +1,7 @@
 """`blas`: BLAS level-2/3 calls on memrefs, between `loop` kernels and the C emitter.
 
 `insert-blas` (passes/insert_blas.py) rewrites float32/float64 `loop.matmul` kernels into
-these ops; `convert-loop-to-scf` leaves them alone and the C emitter (passes/c_blas.py)
+these ops; `convert-loop-to-scf` leaves them alone and the C emitter (passes/emit/blas.py)
 calls OpenBLAS (the `scipy-openblas64` wheel) on them. The operands may have any strides:
 the emitted C reads the strides at run time and copies an operand to a dense buffer when
 BLAS cannot take its layout (negative or zero strides, neither dim of unit stride).

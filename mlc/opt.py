@@ -18,39 +18,14 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from mlc.dialects import MLC_DIALECTS
 from mlc.passes import pipelines
+from mlc.passes.emit.emitter import CTarget
+from mlc.passes.emit.mlir import MLIRTextTarget
 from mlc.passes.registry import MLC_PASSES
 
 NAMED_PIPELINES: dict[str, tuple[str, ...]] = {
     **pipelines.GRAPH_PIPELINES,
     "lower": pipelines.TO_LOOP + pipelines.TO_SCF,
 }
-
-
-def _c_target():
-    from mlc.passes.emit_c import CTarget
-    return CTarget
-
-
-def _mlir_target():
-    """xDSL's MLIR output, printed by mlc's IRPrinter (locations in non-ASCII paths
-    parse back)."""
-    import dataclasses
-
-    from xdsl.targets.mlir import MLIRTarget
-
-    from mlc.passes.ir_printer import IRPrinter
-
-    @dataclasses.dataclass(frozen=True)
-    class MlcMLIRTarget(MLIRTarget):
-        def emit(self, ctx, module, output) -> None:
-            printer = IRPrinter(stream=output, print_generic_format=self.print_generic_format,
-                                print_properties_as_attributes=self.print_properties_as_attributes,
-                                print_debuginfo=self.print_debuginfo)
-            printer.print_op(module)
-            printer.print_metadata(ctx.loaded_dialects)
-            print("\n", file=output)
-
-    return MlcMLIRTarget
 
 
 class MlcOptMain(xDSLOptMain):
@@ -67,8 +42,8 @@ class MlcOptMain(xDSLOptMain):
 
     def register_all_targets(self) -> None:
         super().register_all_targets()
-        self.available_targets["c"] = _c_target
-        self.available_targets["mlir"] = _mlir_target
+        self.available_targets["c"] = lambda: CTarget
+        self.available_targets["mlir"] = lambda: MLIRTextTarget
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)

@@ -5,7 +5,7 @@ A kernel qualifies when its element type is f32/f64 and its body is exactly the
 multiply-accumulate `acc + a * b`. Ranks pick the call: (2,2) -> `blas.gemm`,
 (2,1) -> `blas.gemv`, (1,2) -> `blas.gemv {trans}` on b, (1,1) -> `blas.dot`. Layouts
 need no static check: the emitted C inspects the run-time strides and copies an operand
-that BLAS cannot take (see passes/c_blas.py). Integer and other kernels stay loops.
+that BLAS cannot take (see passes/emit/blas.py). Integer and other kernels stay loops.
 
     loop.matmul ins(%a, %b : memref<?x?xf64>, memref<?x?xf64>) outs(%c : memref<?x?xf64>) {..}
   ->

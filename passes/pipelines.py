@@ -72,7 +72,7 @@ def print_ir(module: ModuleOp, debuginfo: bool = False) -> str:
         return str(module)
     from io import StringIO
 
-    from mlc.passes.ir_printer import IRPrinter
+    from mlc.passes.emit.mlir import IRPrinter
     out = StringIO()
     IRPrinter(stream=out, print_debuginfo=True).print_op(module)
     return out.getvalue()
@@ -85,7 +85,7 @@ def compile_module(module: ModuleOp, mode: str = "FAST_RUN", keep_stages: bool =
     The module holds one public `func.func`; its arguments are the inputs then the
     shared variables, its results the outputs then the update values (the ABI order).
     Kept stages carry source locations when `debuginfo` is set."""
-    from mlc.passes.emit_c import emit_c
+    from mlc.passes.emit.emitter import emit_c
 
     if mode not in GRAPH_PIPELINES:
         raise ValueError(f"unknown mode {mode!r}; modes are {', '.join(GRAPH_PIPELINES)}")

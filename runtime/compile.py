@@ -56,7 +56,7 @@ DEFAULT_FLAGS: tuple[str, ...] = ("-O3", "-march=native", "-fwrapv", "-fno-math-
 # Always passed; the user's flags come after the source file so that -l options link.
 # -ffp-contract=off: no a * b + c becomes one fused multiply-add, which gcc could do in a
 # vectorized loop body and not in its scalar tail (or the other way round): an element's
-# result must not depend on where it sits (passes/c_math.py).
+# result must not depend on where it sits (passes/emit/math.py).
 _FIXED_FLAGS = ("-shared", "-fPIC", "-std=c11", "-ffp-contract=off")
 
 # Counts gcc runs in this process: tests use it to prove a cache hit compiled nothing.
@@ -134,13 +134,21 @@ def _source_key(source: str, flags: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-BLAS_MARKER = "#define MLC_USE_BLAS 1"
-"""A source containing this line includes cblas.h and links OpenBLAS (passes/c_blas.py)."""
+LINK_DIRECTIVE = re.compile(r"^/\* mlc-link: ([a-z0-9_]+) \*/$", re.MULTILINE)
+"""A source line `/* mlc-link: NAME */` asks for library NAME's include and link flags
+(`LIBRARIES`). The emitter writes it where its code calls the library (the BLAS calls
+of passes/emit/blas.py write `openblas`); the runtime knows only this syntax."""
 
 
 def source_flags(source: str) -> tuple[str, ...]:
-    """Flags a source needs beyond the caller's: OpenBLAS's when it carries BLAS_MARKER."""
-    return blas_flags() if BLAS_MARKER in source else ()
+    """Flags a source needs beyond the caller's: those of the libraries it links."""
+    flags: list[str] = []
+    for name in dict.fromkeys(LINK_DIRECTIVE.findall(source)):
+        if name not in LIBRARIES:
+            raise ValueError(f"compile_c: the source asks to link {name!r}; known libraries: "
+                             f"{', '.join(sorted(LIBRARIES))}")
+        flags += LIBRARIES[name]()
+    return tuple(flags)
 
 
 @functools.lru_cache(maxsize=None)
@@ -151,6 +159,10 @@ def blas_flags() -> tuple[str, ...]:
     lib_dir = ob.get_lib_dir()
     return (f"-I{ob.get_include_dir()}", f"-L{lib_dir}", f"-l{ob.get_library()}",
             f"-Wl,-rpath,{lib_dir}")
+
+
+LIBRARIES = {"openblas": blas_flags}
+"""Library name (of a `LINK_DIRECTIVE`) -> its flags."""
 
 
 _MISSING = "missing"
@@ -183,7 +195,7 @@ def compile_c(
 ) -> str:
     """Compile one C translation unit into a shared library; return the .so path.
 
-    Sources that call BLAS (see `source_flags`) get OpenBLAS's flags added here.
+    Sources that ask for a library (a `LINK_DIRECTIVE` line) get its flags added here.
     Cached by the sha256 of the source, the flags (added ones included), the compiler
     version, the CPU and the ABI version: a hit runs no process at all except, once per
     process, `gcc --version`. The entry is validated (its seal) before the path is

@@ -1,5 +1,5 @@
 """NumPy reference of the random `mt` ops: the bit-exact twin of the C samplers in
-`passes/c_random.py`, and the test oracle of the compiled code.
+`passes/emit/random.py`, and the test oracle of the compiled code.
 
 The generator is Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as
 1, 2, 3", SC'11). A state `[key, counter, stream]` gives element e of a result (row-major)

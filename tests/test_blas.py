@@ -1,6 +1,6 @@
 """BLAS for `dot`: `insert-blas` rewrites float `loop.matmul` into `blas.gemm`/`gemv`/`dot`
 (dialects/blas.py, passes/insert_blas.py) and the C emitter calls OpenBLAS through the
-helpers of passes/c_blas.py, which accept any strides.
+helpers of passes/emit/blas.py, which accept any strides.
 
 Results are checked against NumPy for every rank combination, float32/float64, operands
 that are contiguous, transposed, sliced, reversed (negative strides) and broadcast
@@ -23,9 +23,9 @@ from xdsl.utils.exceptions import VerifyException
 import mlc
 import mlc.tensor as T
 from mlc.dialects import blas
-from mlc.passes.c_blas import BLAS_PRELUDE
-from mlc.passes.c_scalar import PRELUDE
-from mlc.runtime.compile import BLAS_MARKER, blas_flags, compile_c, source_flags
+from mlc.passes.emit.blas import BLAS_MARKER, BLAS_PRELUDE
+from mlc.passes.emit.emitter import CEmitter
+from mlc.runtime.compile import blas_flags, compile_c, source_flags
 
 RNG = np.random.default_rng(7)
 SHAPES = [(3, 4, 5), (0, 4, 5), (3, 0, 5), (3, 4, 0), (1, 1, 1), (1, 4, 1), (5, 1, 3), (2, 7, 1)]
@@ -126,6 +126,13 @@ def test_only_blas_sources_get_blas_flags() -> None:
     flags = source_flags(BLAS_PRELUDE)
     assert flags == blas_flags() and any(fl.startswith("-I") for fl in flags)
     assert any(fl.startswith("-Wl,-rpath,") for fl in flags)
+    assert source_flags("/* mlc-link: openblas */ int x;\n") == ()  # a directive is a line of its own
+    assert source_flags(BLAS_MARKER + "\n" + BLAS_MARKER + "\n") == blas_flags()
+
+
+def test_an_unknown_link_directive_is_refused() -> None:
+    with pytest.raises(ValueError, match="asks to link 'lapack'; known libraries: openblas"):
+        source_flags("/* mlc-link: lapack */\nint f(void) { return 0; }\n")
 
 
 def test_blas_ops_verify_element_types_and_ranks() -> None:
@@ -160,7 +167,7 @@ int dot_d(int64_t n, double alpha, double beta, const double *x, int64_t xs, con
 
 @functools.lru_cache(maxsize=None)
 def helpers() -> ctypes.CDLL:
-    lib = ctypes.CDLL(compile_c(PRELUDE + BLAS_PRELUDE + _WRAPPERS))
+    lib = ctypes.CDLL(compile_c(CEmitter.prelude + BLAS_PRELUDE + _WRAPPERS))
     for fn in (lib.gemm_d, lib.gemv_d, lib.dot_d):
         fn.restype = ctypes.c_int
     return lib

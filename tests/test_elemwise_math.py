@@ -38,7 +38,7 @@ from opharness import result_type, run_folded, run_mt  # noqa: E402
 import mlc  # noqa: E402
 import mlc.tensor as T  # noqa: E402
 from mlc.dialects import loop, mt  # noqa: E402
-from mlc.passes.c_special import SPECIAL_PRELUDE  # noqa: E402
+from mlc.passes.emit.math import SPECIAL_PRELUDE  # noqa: E402
 
 RTOL = {"float64": 1e-13, "float32": 1e-5}
 SPECIAL_RTOL = {"float64": 1e-12, "float32": 1e-5}

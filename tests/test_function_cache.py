@@ -1,6 +1,6 @@
 """Tests of the in-memory side of `mlc.function`'s caching (mlc/compile/cache.py): keys
 that depend on the graph, not on the line or the names that built it, message templates
-filled in per function (passes/message_templates.py), and a bounded LRU whose evicted
+filled in per function (passes/emit/messages.py), and a bounded LRU whose evicted
 libraries are unloaded once no function uses them.
 """
 
@@ -115,7 +115,7 @@ def test_a_build_time_error_names_the_users_line(monkeypatch) -> None:
 
 def test_a_graph_that_compiles_only_with_its_lines_is_not_shared(monkeypatch) -> None:
     from mlc.passes import pipelines
-    from mlc.passes.message_templates import site_of
+    from mlc.passes.emit.messages import site_of
     from mlc.runtime import CacheWarning
     real = pipelines.compile_module
 

@@ -53,7 +53,7 @@ def test_without_the_pass_gives_the_same_values(monkeypatch):
     plain = mlc.function([x], design(x) * 3)
     assert kernels(plain) == 12
     a = RNG.standard_normal(257)
-    # every element runs the same math routines in either form (passes/c_math.py), and
+    # every element runs the same math routines in either form (passes/emit/math.py), and
     # fusion keeps the order of operations: bit for bit equal
     np.testing.assert_array_equal(fused(a), plain(a))
 

@@ -1,5 +1,5 @@
 """Ctrl-C reaches long native loops: compiled code polls for signals between chunks of
-its outermost long loops (passes/emit_c.py, `MLC_POLL`), so SIGINT raises
+its outermost long loops (passes/emit/loops.py, `MLC_POLL`), so SIGINT raises
 KeyboardInterrupt within a fraction of a second and the failed call stores no update.
 
 Each case runs in a subprocess (a hang must fail the test, not the suite) on inputs that

@@ -1,4 +1,4 @@
-"""mlc's own exp, expm1, log, log1p and tanh (passes/c_math.py), and the rule behind them:
+"""mlc's own exp, expm1, log, log1p and tanh (passes/emit/math.py), and the rule behind them:
 an element's result depends only on its value, never on its position in the array, the
 array's length, or whether it went through a loop's vector body or its scalar tail.
 
@@ -17,7 +17,7 @@ import pytest
 
 import mlc
 import mlc.tensor as T
-from mlc.passes.c_math import MATH_PRELUDE
+from mlc.passes.emit.math import ROUTINES_PRELUDE
 from mlc.runtime.compile import DEFAULT_FLAGS
 
 RNG = np.random.default_rng(20261202)
@@ -167,7 +167,7 @@ def test_routines_vectorize(tmp_path):
                     for n in names for t, c, s in (("d", "double", ""), ("f", "float", "_f")))
     src = tmp_path / "routines.c"
     src.write_text("#include <stdint.h>\n#include <string.h>\n#include <math.h>\n"
-                   + MATH_PRELUDE + loops)
+                   + ROUTINES_PRELUDE + loops)
     out = subprocess.run(["gcc", *DEFAULT_FLAGS, "-ffp-contract=off", "-std=c11", "-c",
                           "-fopt-info-vec-optimized", str(src), "-o", os.devnull],
                          capture_output=True, text=True, check=True)

@@ -25,7 +25,7 @@ from xdsl.ir import Block  # noqa: E402
 from mlc.dialects import dtypes as dt  # noqa: E402
 from mlc.dialects import mt  # noqa: E402
 from mlc.dialects.dtypes import MtTypeError  # noqa: E402
-from mlc.passes.c_scalar import PRELUDE  # noqa: E402
+from mlc.passes.emit.emitter import CEmitter  # noqa: E402
 from mlc.runtime import compile_c  # noqa: E402
 from mlc.runtime.reference_random import RANDOM_REFERENCE, Words, philox4x32  # noqa: E402
 
@@ -47,7 +47,7 @@ def test_reference_philox_known_answers(counter, key, expected):
 @pytest.fixture(scope="module")
 def c_philox(tmp_path_factory):
     """The emitted C prelude's Philox, called through a tiny exported wrapper."""
-    src = PRELUDE + ("void test_philox(const uint32_t *in, const uint32_t *key, uint32_t *out) "
+    src = CEmitter.prelude + ("void test_philox(const uint32_t *in, const uint32_t *key, uint32_t *out) "
                      "{ mlc_philox4x32(in, key[0], key[1], out); }\n")
     lib = ctypes.CDLL(compile_c(src, cache_dir=str(tmp_path_factory.mktemp("philox"))))
 
@@ -225,7 +225,7 @@ def test_lowering_verifies_after_every_pass(op, types, params):
     from xdsl.dialects.builtin import ModuleOp
     from xdsl.ir import Region
 
-    from mlc.passes.emit_c import emit_c
+    from mlc.passes.emit.emitter import emit_c
     from mlc.passes.pipelines import GRAPH_PIPELINES, TO_LOOP, TO_SCF, run_passes
 
     block = Block(arg_types=[dt.tensor_type(d, s) for d, s in types])

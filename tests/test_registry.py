@@ -25,9 +25,8 @@ from xdsl.ir import Block, Region
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.dialects.dtypes import SUPPORTED_DTYPES, MtTypeError
-from mlc.passes.c_scalar import CODE_FOR_OP
 from mlc.passes.mt_to_loop import LOWERINGS, SCALAR_RULES
-from mlc.passes.emit_c import CEmitter
+from mlc.passes.emit.emitter import CEmitter
 from mlc.passes.pipelines import TO_LOOP, TO_SCF, run_passes
 from mlc.passes.mt_to_loop.reduce import COMBINE, IDENTITY
 from mlc.passes.mt_to_loop.scalar import ScalarBuilder, compute_dtypes
@@ -35,7 +34,7 @@ from mlc.runtime import reference
 from mlc.runtime.reference import REFERENCE, evaluate
 
 ALL_OPS = list(mt.ALL_OPS)
-EMITTABLE = set(CODE_FOR_OP) | set(CEmitter.HANDLERS)
+EMITTABLE = set(CEmitter.code_for_op) | set(CEmitter.handlers)
 # Structural ops the emitter handles itself rather than per op.
 CONTAINERS = (ModuleOp, func.FuncOp, scf.YieldOp)
 
@@ -336,7 +335,7 @@ def test_constant_type_matches_its_literal(value):
 @pytest.mark.parametrize("op_class", ALL_OPS, ids=ident)
 def test_lowered_ops_are_emittable(op_class):
     """Lower one function per sample to scf level and check that the C emitter has a
-    handler or a `CODE_FOR_OP` entry for every op in it."""
+    handler or a `code_for_op` entry for every op in it."""
     for arrays, params in SAMPLES[op_class]:
         for static in (True, False):
             op, block = _make(op_class, arrays, params, static)

@@ -2,7 +2,7 @@
 
 A scalar draw maps (key, counter, stream, a, b) to one sample of the element whose
 Philox counter is `counter` (docs/random.md); it is pure, so a kernel body may compute
-any element in any order. The C emitter calls the helpers of passes/c_random.py.
+any element in any order. The C emitter calls the helpers of passes/emit/random.py.
 
     %u = loop.rand_uniform %key, %ctr, %stream, %lo, %hi : f64, f64 -> f64
 

@@ -4,7 +4,7 @@ xDSL 0.74's `math` dialect covers libm's elementary functions (exp2, log10, tan,
 erf, ...) but not the special functions of `scipy.special` that Theano users meet:
 erfc, erfinv, erfcinv, gamma, gammaln and psi. `convert-mt-to-loop` puts one
 `loop.special` in the body of `loop.elemwise` for each; the C emitter calls a helper of
-passes/c_special.py (libm's erfc/tgamma/lgamma_r, or our own erfinv/erfcinv/digamma).
+passes/emit/math.py (libm's erfc/tgamma/lgamma_r, or our own erfinv/erfcinv/digamma).
 
     %y = loop.special %x {fn = "erfinv"} : f64
 """

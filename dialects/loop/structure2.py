@@ -3,7 +3,7 @@
 and the `loop.diagonal` view.
 
 The kernels become `scf.for` nests in `convert-loop-to-scf` (passes/loop_to_scf/reduce.py and linalg.py);
-`loop.sort` and `loop.diagonal` survive to the C emitter (passes/c_structure2.py).
+`loop.sort` and `loop.diagonal` survive to the C emitter (passes/emit/structure.py, sort.py).
 
     loop.arg_reduce ins(%x : memref<?x?xf64>) outs(%o : memref<?xi64>) {axes = array<i64: 1>, init = -inf : f64} {
     ^bb0(%best : f64, %v : f64):

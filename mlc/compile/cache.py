@@ -7,7 +7,7 @@
 A hit in a new process (same graph, mode, mlc version and compiler code) skips xDSL
 entirely, and `compile_c` finds the shared object in its own cache, so gcc does not run
 either. The graph hash leaves out names and source lines, so the artifact's messages
-are templates (passes/message_templates.py) that each `Function` fills in.
+are templates (passes/emit/messages.py) that each `Function` fills in.
 
 The memory cache is an LRU bounded by entries and by library bytes
 (`mlc.config.memory_cache_entries`, `memory_cache_bytes`). An evicted artifact's library

@@ -9,7 +9,7 @@ metadata, the debugging views (`f.ir(stage)`), `f.copy()` and pickling (`rebuild
 It imports the runtime, so it is loaded lazily.
 
 The artifact's messages are templates shared by every equal graph; construction fills
-in this function's own lines and input names (passes/message_templates.py). When the
+in this function's own lines and input names (passes/emit/messages.py). When the
 runtime finds that the artifact's library was compiled for another argument layout (a
 damaged or foreign cache entry), the function is compiled again (`cache.replace`).
 """
@@ -27,7 +27,7 @@ from mlc.compile.fgraph import FunctionGraph
 from mlc.compile.hashing import graph_hash
 from mlc.compile.io import InputSpec
 from mlc.compile.sites import graph_sites
-from mlc.passes.message_templates import TemplateError, resolve
+from mlc.passes.emit.messages import TemplateError, resolve
 from mlc.runtime import _rt
 
 def _type_num(dtype: str) -> int:

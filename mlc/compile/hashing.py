@@ -5,7 +5,7 @@ Two graphs with the same hash translate to the same templated `mt` module
 covers op class names, parameters, types, constant bytes, topology, input/output order,
 shared-variable slots and the update targets. It leaves out variable names and source
 locations: the compiled code's messages refer to them by site number, and each function
-fills in its own (passes/message_templates.py). So the same graph built on another line
+fills in its own (passes/emit/messages.py). So the same graph built on another line
 (a re-run notebook cell, a loop) hits the caches. `mlc.function` keys its in-memory and
 disk caches on it.
 """

@@ -1,7 +1,7 @@
 """The sites of a `FunctionGraph`: its block arguments and ops in the order that templated
 translation numbers them (mlc/compile/translate.py), with the source location and name
 hint of each. A `Function` fills the message templates of its cached artifact in from
-them (passes/message_templates.py). Kept apart from translate.py so that a cache hit
+them (passes/emit/messages.py). Kept apart from translate.py so that a cache hit
 needs no xDSL dialect: this module walks frontend nodes only.
 """
 

@@ -12,7 +12,7 @@ only place where the frontend creates xDSL IR; the pass pipeline takes it from h
 With `templated=True` (what `mlc.function` compiles and caches), no user line or name
 reaches the module: block arguments and ops get *site* locations numbered in the walk of
 `graph_sites`, and the messages of the compiled code name them by number
-(passes/message_templates.py). Each function then fills in its own graph's sites, so one
+(passes/emit/messages.py). Each function then fills in its own graph's sites, so one
 compiled artifact serves equal graphs built anywhere. A constant takes the site of the
 first op that uses it.
 """
@@ -28,7 +28,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from mlc.compile.fgraph import FunctionGraph
 from mlc.dialects import mt
-from mlc.passes.message_templates import site_location
+from mlc.passes.emit.messages import site_location
 from mlc.srcloc import UNKNOWN
 from mlc.compile.sites import Site, graph_sites, hint
 from mlc.tensor.map import MapBody

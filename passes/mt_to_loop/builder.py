@@ -3,7 +3,7 @@
 `FuncLowering` maps each `mt` value to the memref that holds it, appends the new ops in
 order (with the `mt` op's source location), caches index constants and buffer sizes,
 and builds the runtime checks whose messages name the op and the user's source line
-(or template tokens for them: passes/message_templates.py).
+(or template tokens for them: passes/emit/messages.py).
 
 
 `lower_elemwise` is the lowering every elementwise op shares: operands broadcast as views,
@@ -20,7 +20,7 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop
-from mlc.passes.message_templates import input_text, input_token, site_of, where_text, where_token
+from mlc.passes.emit.messages import input_text, input_token, site_of, where_text, where_token
 from mlc.passes.mt_to_loop.scalar import Rule, ScalarBuilder, compute_dtypes
 
 
@@ -29,7 +29,7 @@ Lowering = Callable[["FuncLowering", Operation], SSAValue]
 
 def where(op: Operation) -> str:
     """` (file.py:12)` for an op built from user code, else ''; a template token for an
-    op with a site location (message_templates.py)."""
+    op with a site location (passes/emit/messages.py)."""
     site = site_of(op.location)
     return where_text(op.location) if site is None else where_token(site)
 

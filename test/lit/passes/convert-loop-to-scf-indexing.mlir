@@ -1,7 +1,7 @@
 // RUN: mlc-opt %s -p convert-loop-to-scf | filecheck %s
 // RUN: mlc-opt %s -p convert-loop-to-scf,canonicalize -t c | filecheck %s --check-prefix=C
 // The indexing kernels of convert-loop-to-scf (passes/indexing_kernels.py) and the C of
-// loop.slice_bounds (passes/c_indexing.py).
+// loop.slice_bounds (passes/emit/indexing.py).
 
 // gather: the index array is read at the dims of B (here out dim 1, bstart = 1),
 // sign-extended, wrapped when negative, and addresses axis 1 of x.

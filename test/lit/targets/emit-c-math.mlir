@@ -1,7 +1,7 @@
 // RUN: mlc-opt %s --pipeline lower -t c | filecheck %s
 
 // exp, expm1, log, log1p and tanh call mlc's own straight-line routines
-// (passes/c_math.py), which gcc vectorizes, so the vector body and the scalar tail of a
+// (passes/emit/math.py), which gcc vectorizes, so the vector body and the scalar tail of a
 // loop compute every element alike; float32 calls the _f form (double inside, one
 // rounding). sin stays a libm call. sgn maps -0.0 to +0.0: NaN is the only value
 // that passes through.

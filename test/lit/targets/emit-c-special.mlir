@@ -1,6 +1,6 @@
 // RUN: mlc-opt %s --pipeline lower -t c | filecheck %s
 
-// loop.special calls a helper of passes/c_special.py: the float32 one rounds once from
+// loop.special calls a helper of passes/emit/math.py: the float32 one rounds once from
 // double; math ops call libm's float or double function; ties-to-even is nearbyint.
 // CHECK:       static double mlc_psi(double x) {
 // CHECK-LABEL: static void erfinv_k0(

@@ -1,8 +1,8 @@
 """C emission of the `blas` dialect: calls into OpenBLAS from the `scipy-openblas64` wheel.
 
-The first blas op of a module writes `BLAS_PRELUDE` (the `MLC_USE_BLAS` marker that makes
-runtime/compile.py add the include and link flags, `cblas.h`, and static helpers) into
-the emitter's globals. Each op becomes one helper call with the operands' run-time sizes
+The first blas op of a module writes `BLAS_PRELUDE` into the file-scope code:
+`BLAS_MARKER` (the runtime's link directive, `/* mlc-link: openblas */`, which makes
+runtime/compile.py add OpenBLAS's include and link flags), `cblas.h`, and static helpers. Each op becomes one helper call with the operands' run-time sizes
 and strides. The helpers hand an operand to BLAS as is when one dim has unit stride and
 the other a leading dimension >= max(1, extent) (row-major, or transposed), and otherwise
 copy it to a dense buffer first, so any strides work: negative, zero (broadcasts),
@@ -11,9 +11,14 @@ size-0 and size-1 dims. A failed copy allocation returns MLC_ERR_ALLOC.
 
 from __future__ import annotations
 
+from xdsl.ir import Operation, SSAValue
+
 from mlc.dialects import blas
-from mlc.passes.c_scalar import ctype
-from mlc.runtime.compile import BLAS_MARKER
+from mlc.passes.emit.writer import CWriter, Handler
+
+BLAS_MARKER = "/* mlc-link: openblas */"
+"""The line that asks the runtime to compile and link against OpenBLAS (see
+`source_flags` in runtime/compile.py)."""
 
 
 _HELPERS = r"""
@@ -111,50 +116,47 @@ BLAS_PRELUDE = (f"\n{BLAS_MARKER}\n#include <cblas.h>\n"
                 + _HELPERS.replace("@T", "float").replace("@P", "s"))
 
 
-def _prefix(v) -> str:
+def _prefix(em: CWriter, v: SSAValue) -> str:
     """'d' or 's' for the element type of memref v."""
-    return "s" if ctype(v.type.element_type) == "float" else "d"
+    return "s" if em.ctype(v.type.element_type) == "float" else "d"  # type: ignore[attr-defined]
 
 
-def _use_blas(em) -> None:
-    if not getattr(em, "uses_blas", False):
-        em.uses_blas = True
-        em.globals.write(BLAS_PRELUDE)
-
-
-def _matrix(em, v, trans: bool) -> list[str]:
+def _matrix(em: CWriter, v: SSAValue, trans: bool) -> list[str]:
     """ptr, rows, cols, row stride, col stride of v, transposed when `trans`."""
     d = em.descs[v]
     (r, c), (s0, s1) = d.sizes, d.strides
     return [d.ptr, c, r, s1, s0] if trans else [d.ptr, r, c, s0, s1]
 
 
-def _call(em, op, fn: str, sizes: list[str], args: list[str]) -> None:
+def _call(em: CWriter, op: blas.GemmOp | blas.GemvOp | blas.DotOp, fn: str, sizes: list[str],
+          args: list[str]) -> None:
     """`fn(sizes..., alpha, beta, args...)`; a nonzero return is an allocation failure."""
-    _use_blas(em)
+    em.require("blas", BLAS_PRELUDE)
     alpha, beta = op.scales()
     args = sizes + [repr(alpha), repr(beta)] + args
     em.line(f"if ({fn}({', '.join(args)})) {em.fail(1, [])}")
 
 
-def _gemm(em, op: blas.GemmOp) -> None:
+def emit_gemm(em: CWriter, op: blas.GemmOp) -> None:
     a, m, k, as0, as1 = _matrix(em, op.a, op.trans_a.value.data)
     b, _, n, bs0, bs1 = _matrix(em, op.b, op.trans_b.value.data)
     c = em.descs[op.c]
-    _call(em, op, f"mlc_gemm_{_prefix(op.c)}", [m, n, k], [a, as0, as1, b, bs0, bs1, c.ptr, *c.strides])
+    _call(em, op, f"mlc_gemm_{_prefix(em, op.c)}", [m, n, k], [a, as0, as1, b, bs0, bs1, c.ptr, *c.strides])
 
 
-def _gemv(em, op: blas.GemvOp) -> None:
+def emit_gemv(em: CWriter, op: blas.GemvOp) -> None:
     a, m, k, as0, as1 = _matrix(em, op.a, op.trans.value.data)
     x, y = em.descs[op.x], em.descs[op.y]
     args = [a, as0, as1, x.ptr, x.strides[0], y.ptr, y.strides[0]]
-    _call(em, op, f"mlc_gemv_{_prefix(op.y)}", [m, k], args)
+    _call(em, op, f"mlc_gemv_{_prefix(em, op.y)}", [m, k], args)
 
 
-def _dot(em, op: blas.DotOp) -> None:
+def emit_dot(em: CWriter, op: blas.DotOp) -> None:
     x, y, out = em.descs[op.x], em.descs[op.y], em.descs[op.out]
     args = [x.ptr, x.strides[0], y.ptr, y.strides[0], out.ptr]
-    _call(em, op, f"mlc_dot_{_prefix(op.out)}", [x.sizes[0]], args)
+    _call(em, op, f"mlc_dot_{_prefix(em, op.out)}", [x.sizes[0]], args)
 
 
-BLAS_HANDLERS = {blas.GemmOp: _gemm, blas.GemvOp: _gemv, blas.DotOp: _dot}
+HANDLERS: dict[type[Operation], Handler] = {
+    blas.GemmOp: emit_gemm, blas.GemvOp: emit_gemv, blas.DotOp: emit_dot,
+}  # type: ignore[dict-item]

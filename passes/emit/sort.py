@@ -1,20 +1,18 @@
-"""C emission of issue 3's structure ops that survive to the emitter (merged into
-`CEmitter.HANDLERS`): `loop.diagonal` (a strided view: stride = row stride + column
-stride) and `loop.sort`, a call of a per-dtype C helper.
+"""C of `loop.sort` (sort and argsort along one axis): a call of a per-dtype C helper.
 
 The sort helper is stable (merge sort over 16-element insertion-sorted runs), puts NaNs
 last in their order (as NumPy), reads each line through `inner`-strided positions that
-stay inside the (outer, n, inner) buffer, and allocates its own scratch: a failed allocation returns 1,
-which the caller turns into MemoryError. It is written into the translation unit only
-when a function sorts that dtype.
+stay inside the (outer, n, inner) buffer, and allocates its own scratch: a failed
+allocation returns 1, which the caller turns into MemoryError. It is written into the
+translation unit only when a function sorts that dtype.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from xdsl.ir import Operation
 
 from mlc.dialects import loop
-from mlc.passes.c_scalar import ctype
+from mlc.passes.emit.writer import CWriter, Handler
 
 SORT_HELPER = r"""
 static @T *mlc_msort_@N(@T *k, @T *k2, int64_t *p, int64_t *p2, int64_t m, int64_t **pout) {
@@ -95,28 +93,17 @@ def sort_helper(c_type: str) -> tuple[str, str]:
                              + SORT_HELPER.replace("@T", c_type).replace("@N", n))
 
 
-def _sort(self: Any, op: loop.SortOp) -> None:
-    src, out = self.descs[op.source], self.descs[op.out]
+def emit_sort(em: CWriter, op: loop.SortOp) -> None:
+    src, out = em.descs[op.source], em.descs[op.out]
     axis = op.axis.value.data
-    name, code = sort_helper(ctype(op.source.type.element_type))  # type: ignore[attr-defined]
-    if f"{name}(" not in self.globals.getvalue():
-        self.globals.write(code)
+    name, code = sort_helper(em.ctype(op.source.type.element_type))  # type: ignore[attr-defined]
+    em.require(name, code)
     outer = " * ".join(["(int64_t)1"] + src.sizes[:axis])
     inner = " * ".join(["(int64_t)1"] + src.sizes[axis + 1:])
     arg = op.arg.value.data != 0
     dst, positions = ("NULL", out.ptr) if arg else (out.ptr, "NULL")
     call = f"{name}({src.ptr}, {dst}, {positions}, {outer}, {src.sizes[axis]}, {inner})"
-    self.line(f"if ({call}) {self.fail(1, [])}")
+    em.line(f"if ({call}) {em.fail(1, [])}")
 
 
-def _diagonal(self: Any, op: loop.DiagonalOp) -> None:
-    src = self.descs[op.source]
-    row, col, length = (self.name(v) for v in (op.row, op.col, op.length))
-    ptr = self.fresh("view")
-    el = ctype(op.result.type.element_type)  # type: ignore[attr-defined]
-    self.line(f"{el} *{ptr} = {src.ptr} + ({row} * {src.strides[0]} + {col} * {src.strides[1]});")
-    stride = self.let("int64_t", f"{src.strides[0]} + {src.strides[1]}")
-    self._set(op.result, ptr, [length], [stride])
-
-
-STRUCTURE2_HANDLERS = {loop.SortOp: _sort, loop.DiagonalOp: _diagonal}
+HANDLERS: dict[type[Operation], Handler] = {loop.SortOp: emit_sort}  # type: ignore[dict-item]

@@ -1,6 +1,6 @@
 """C code of the random scalar ops (`loop.rand_*`): Philox4x32-10 and the samplers.
 
-Merged into `c_scalar.CODE_FOR_OP` and `c_scalar.PRELUDE`. The helpers are the C twin of
+The helpers (`PRELUDE`) are the C twin of
 runtime/reference_random.py (same words, same arithmetic, in the same order), and they
 are total: every loop is bounded, every integer operation is defined for all inputs
 (a range of 0 returns `lo`), so bad parameters can give wrong numbers but never a trap.
@@ -14,14 +14,13 @@ C libraries.
 
 from __future__ import annotations
 
-from typing import Callable
-
-from xdsl.dialects.builtin import Float32Type
 from xdsl.ir import Operation
 
 from mlc.dialects import loop
+from mlc.passes.emit.c_types import is_f32
+from mlc.passes.emit.writer import CodeRule
 
-RANDOM_PRELUDE = r"""
+PRELUDE = r"""
 typedef struct { uint32_t k0, k1, c0, c1, c2, block; uint64_t spare; int have; } mlc_rng;
 
 static void mlc_philox4x32(const uint32_t in[4], uint32_t k0, uint32_t k1, uint32_t out[4]) {
@@ -155,18 +154,15 @@ static int64_t mlc_rand_binomial(int64_t key, int64_t ctr, int64_t stream, int64
 """
 
 
-def _by_width(name: str) -> Callable[[Operation, list[str]], str]:
-    def code(op: Operation, a: list[str]) -> str:
-        width = "f32" if isinstance(op.results[0].type, Float32Type) else "f64"
-        return f"mlc_{name}_{width}({', '.join(a)})"
-    return code
+def _by_width(name: str) -> CodeRule:
+    return lambda em, op, a: f"mlc_{name}_{'f32' if is_f32(op.results[0].type) else 'f64'}({', '.join(a)})"
 
 
-def _call(name: str) -> Callable[[Operation, list[str]], str]:
-    return lambda op, a: f"mlc_{name}({', '.join(a)})"
+def _call(name: str) -> CodeRule:
+    return lambda em, op, a: f"mlc_{name}({', '.join(a)})"
 
 
-RANDOM_C_CODE: dict[type, Callable[[Operation, list[str]], str]] = {
+CODE_FOR_OP: dict[type[Operation], CodeRule] = {
     loop.RandUniformOp: _by_width("rand_uniform"), loop.RandNormalOp: _by_width("rand_normal"),
     loop.RandIntegersOp: _call("rand_integers"), loop.RandBinomialOp: _call("rand_binomial"),
 }

@@ -6,12 +6,18 @@ does not accept: `f.ir(stage, debuginfo=True)` of a script in a non-ASCII path c
 be parsed by `mlc-opt`. Inside locations this printer writes printable characters as
 they are (UTF-8) and escapes only quotes, backslashes and control characters, which the
 lexer reads as a plain string literal. `print_ir` (passes/pipelines.py) and `mlc-opt`'s
-MLIR output both print with it.
+MLIR output (`MLIRTextTarget`, `-t mlir`) both print with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
+from xdsl.targets.mlir import MLIRTarget
 
 
 class IRPrinter(Printer):
@@ -29,3 +35,16 @@ class IRPrinter(Printer):
             else:
                 self.print_string(ch)
         self.print_string('"')
+
+
+@dataclasses.dataclass(frozen=True)
+class MLIRTextTarget(MLIRTarget):
+    """`mlc-opt -t mlir` (the default): xDSL's MLIR output, printed by `IRPrinter`."""
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        printer = IRPrinter(stream=output, print_generic_format=self.print_generic_format,
+                            print_properties_as_attributes=self.print_properties_as_attributes,
+                            print_debuginfo=self.print_debuginfo)
+        printer.print_op(module)
+        printer.print_metadata(ctx.loaded_dialects)
+        print("\n", file=output)

@@ -434,13 +434,30 @@ def test_ir_with_debuginfo_is_replayed_by_mlc_opt(tmp_path) -> None:
     assert out.stdout.strip() == mt_text.strip()
 
 
-def test_every_stage_of_a_blas_graph_replays_through_mlc_opt(tmp_path) -> None:
-    """mlc-opt knows every dialect f.ir prints (blas included): each stage's text, run
-    through the next stage's passes, gives the next stage's text, down to the same C."""
+def replay_graph(kind: str):
+    """A function whose IR holds one family of ops that needs its own dialect or lowering."""
+    from mlc.tensor.shared_randomstreams import RandomStreams
+    x, w, idx = T.dmatrix("x"), T.dmatrix("w"), T.lvector("idx")
+    if kind == "blas":
+        return [x, w], T.dot(x, w) + 1.0, "blas.gemm"
+    if kind == "random":
+        noise = RandomStreams(seed=3).normal(size=x.shape, avg=1.0, std=2.0)
+        return [x], x * noise, "loop.rand_normal"
+    if kind == "indexing":
+        return [x, idx], T.inc_subtensor(x[idx], x[idx] * 2.0)[1:, ::2], "loop.scatter"
+    cost = (T.tanh(T.dot(x, w))[idx] * T.sort(w, axis=0)[0]).max()
+    return [x, w, idx], mlc.grad(cost, [x, w]), "loop.sort"
+
+
+@pytest.mark.parametrize("kind", ["blas", "random", "indexing", "gradient"])
+def test_every_stage_replays_through_mlc_opt(tmp_path, kind) -> None:
+    """mlc-opt knows every dialect f.ir prints (blas, random and indexing ops included):
+    each stage's text, run through the next stage's passes, gives the next stage's text,
+    down to the same C."""
     from mlc.passes.pipelines import TO_LOOP, TO_SCF
-    x, w = T.dmatrix("x"), T.dmatrix("w")
-    f = mlc.function([x, w], T.dot(x, w) + 1.0)
-    assert "blas.gemm" in f.ir("loop")
+    inputs, outputs, marker = replay_graph(kind)
+    f = mlc.function(inputs, outputs)
+    assert marker in f.ir("loop")
     steps = (("mt", TO_LOOP, "loop"), ("loop", TO_SCF, "scf"))
     for stage, passes, nxt in steps:
         (tmp_path / f"{stage}.mlir").write_text(f.ir(stage, debuginfo=True))
@@ -453,6 +470,31 @@ def test_every_stage_of_a_blas_graph_replays_through_mlc_opt(tmp_path) -> None:
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f.ir("c").strip()
+
+
+def test_ad_requests_replay_through_mlc_opt(tmp_path) -> None:
+    """An `ad.vjp` in textual IR runs through the autodiff transform and then the whole
+    FAST_RUN pipeline and lowering in mlc-opt, to C that compiles."""
+    ir = ("func.func @main(%x: tensor<?xf64>) -> tensor<?xf64> {\n"
+          "  %y = mt.tanh %x : tensor<?xf64> -> tensor<?xf64>\n"
+          "  %c = mt.sum %y {axes = array<i64: 0>} : tensor<?xf64> -> tensor<f64>\n"
+          "  %one = mt.constant {value = dense<1.0> : tensor<f64>} : tensor<f64>\n"
+          "  %g = ad.vjp outs(%c : tensor<f64>) seeds(%one : tensor<f64>) wrt(%x : tensor<?xf64>)"
+          " : tensor<?xf64>\n"
+          "  func.return %g : tensor<?xf64>\n}\n")
+    from mlc.passes.pipelines import GRAPH_PIPELINES, TO_LOOP, TO_SCF
+    from mlc.runtime.compile import compile_c
+    (tmp_path / "ad.mlir").write_text(ir)
+    out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / "ad.mlir"), "-p", "autodiff"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "ad.vjp" not in out.stdout and "mt.tanh" in out.stdout
+    passes = ("autodiff",) + GRAPH_PIPELINES["FAST_RUN"] + TO_LOOP + TO_SCF
+    out = subprocess.run([sys.executable, "-m", "mlc.opt", str(tmp_path / "ad.mlir"), "-p", ",".join(passes),
+                          "-t", "c"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "int64_t mlc_entry(" in out.stdout
+    compile_c(out.stdout)
 
 
 def test_ir_of_code_in_a_non_ascii_path_is_replayed_by_mlc_opt(tmp_path) -> None:

@@ -1,6 +1,6 @@
 """The sort family of `loop`: `loop.sort`, a runtime op that sorts every line of a
 buffer along one axis (the values, or with `arg` their int64 positions). It survives to
-the C emitter (passes/c_structure2.py), which calls a C helper.
+the C emitter, which calls a C helper.
 
     loop.sort %src, %out {axis = 1 : i64, arg = false} : memref<?x?xf64>, memref<?x?xf64>
 """

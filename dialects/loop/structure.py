@@ -1,6 +1,6 @@
 """The structure family of `loop` beyond the views of core.py: `loop.diagonal`, the
 vector view of one diagonal of a matrix (mt.alloc_diag, mt.extract_diag). It survives to
-the C emitter (passes/c_structure2.py) as a descriptor computation.
+the C emitter as a descriptor computation.
 
     %d = loop.diagonal %m [%r, %c, %n] : memref<?x?xf64> -> memref<?xf64, strided<[?], offset: ?>>
 """

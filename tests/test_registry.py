@@ -45,9 +45,9 @@ def ident(v) -> str:
 
 def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
-    families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS
-                + mt.STRUCTURE2_OPS + mt.SORTSCAN_OPS + mt.RANDOM_OPS + mt.NNET_OPS + mt.GRAD_OPS
-                + mt.MAP_OPS)
+    families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.ARG_REDUCE_OPS + mt.SCAN_OPS + mt.SORT_OPS
+                + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS + mt.RANDOM_OPS + mt.NNET_OPS
+                + mt.GRAD_OPS + mt.MAP_OPS)
     assert set(families) == set(ALL_OPS)
     assert set(mt.MT.operations) == set(ALL_OPS) | {mt.MapYieldOp}  # mt.map's terminator
 

@@ -1,9 +1,11 @@
-"""`loop`: kernels over buffers, between `mt` (values) and `scf` (explicit loops).
+"""The core of `loop`, shared by every op family: the kernel base class, the two generic
+kernels that lowerings of every family build, and the buffer plumbing.
 
 After `convert-mt-to-loop` every tensor is a memref. Compute is expressed by kernel ops
-whose scalar body is a region of `arith`/`math` ops (`loop.elemwise`, `loop.reduce`,
-`loop.matmul`); `convert-loop-to-scf` turns each kernel into its own function of
-`scf.for` nests. The remaining ops manipulate buffer descriptors and survive down to
+(`KernelOp`) whose scalar body is a region of `arith`/`math` ops: `loop.elemwise` (a map)
+and `loop.reduce` (a fold over axes) here, the other kernels in their family modules;
+`convert-loop-to-scf` turns each kernel into its own function of `scf.for` nests. Kernel
+bodies use `loop.yield`, `loop.index` and `loop.fmod`. The remaining ops manipulate buffer descriptors and survive down to
 the C emitter: views (`loop.broadcast`, `loop.dimshuffle`, `loop.subview`, `loop.slice`,
 `loop.reshape`) change sizes/strides/offset without copying; `loop.constant` is a
 literal buffer; `loop.alloc_output` asks the runtime for result k; `loop.check` raises
@@ -168,14 +170,6 @@ class ReduceOp(KernelOp):
         return _ints(self.axes)
 
 
-@irdl_op_definition
-class MatmulOp(KernelOp):
-    """out = dot(a, b) for ranks (2,2), (2,1), (1,2), (1,1); all element types equal.
-    The body maps (accumulator, a, b) -> accumulator."""
-
-    name = "loop.matmul"
-
-
 class ViewOp(IRDLOperation):
     """A new descriptor (sizes, strides, offset) over the source buffer: no copy.
     Subclasses declare `source` first (IRDL orders operands by declaration)."""
@@ -323,5 +317,5 @@ class CheckOp(IRDLOperation):
             raise VerifyException("loop.check: at most 4 values")
 
 
-CORE_OPS = (FModOp, YieldOp, IndexOp, ElemwiseOp, ReduceOp, MatmulOp, BroadcastOp, DimShuffleOp,
-            SubviewOp, SliceOp, ReshapeOp, ConstantOp, AllocOutputOp, CheckOp)
+CORE_OPS = (FModOp, YieldOp, IndexOp, ElemwiseOp, ReduceOp, BroadcastOp, DimShuffleOp, SubviewOp,
+            SliceOp, ReshapeOp, ConstantOp, AllocOutputOp, CheckOp)

@@ -1,20 +1,24 @@
-"""The base class of every `mt` op: type/shape inference at build time, re-checked by
-the verifier, and a uniform way to read an op's parameters back as Python values.
+"""The base classes of the `mt` ops: `MtOp` (type/shape inference at build time,
+re-checked by the verifier, and a uniform way to read an op's parameters back as Python
+values), `ScalarParamOp` (parameters that are single integers or the result dtype) and
+`AxisOp` (an op along one axis that keeps its input's shape: scans, sorts, softmax).
 
-Each op family (elementwise, reductions, shape ops, linalg) subclasses `MtOp` and
-implements `infer`; per-op rules of other concerns (NumPy reference, pullbacks,
+Each op family (elemwise, math, reduce, structure, linalg, ...; one module each) subclasses
+these and implements `infer`; per-op rules of other concerns (NumPy reference, pullbacks,
 lowering, C code) live in tables keyed by op class in their own layers.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
-from xdsl.dialects.builtin import DenseArrayBase, TensorType, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, TensorType, i64
 from xdsl.ir import Attribute, Operation, SSAValue
-from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
+from xdsl.irdl import IRDLOperation, ParsePropInAttrDict, operand_def, prop_def, result_def, traits_def
+from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
+from mlc.dialects import dtypes as dt
 from mlc.dialects.dtypes import MtTypeError
 
 
@@ -72,3 +76,48 @@ class MtOp(IRDLOperation):
             shown = ", ".join(str(t) for t in expected)
             raise VerifyException(f"{self.name}: result type should be {shown}, "
                                   f"got {', '.join(str(t) for t in got)}")
+
+
+class ScalarParamOp(MtOp):
+    """An op whose parameters also include single integers (stored as `i64` attributes,
+    `SCALAR_PARAMS`) and, with `DTYPE_PARAM`, the result dtype (read from its type)."""
+
+    SCALAR_PARAMS: ClassVar[tuple[str, ...]] = ()
+    DTYPE_PARAM: ClassVar[bool] = False
+
+    @classmethod
+    def encode_params(cls, params: dict[str, Any]) -> dict:
+        props = super().encode_params(params)
+        props.update({k: IntegerAttr(int(params[k]), i64) for k in cls.SCALAR_PARAMS})
+        return props
+
+    def params(self) -> dict[str, Any]:
+        out = super().params()
+        out.update({k: self.properties[k].value.data for k in self.SCALAR_PARAMS})  # type: ignore[attr-defined]
+        if self.DTYPE_PARAM:
+            out["dtype"] = dt.dtype_of(self.results[0].type)
+        return out
+
+
+def _same(dtype: str) -> str:
+    return dtype
+
+
+class AxisOp(ScalarParamOp):
+    """An op along one axis that keeps the input's shape; `DTYPE_RULE` gives the dtype."""
+
+    SCALAR_PARAMS: ClassVar[tuple[str, ...]] = ("axis",)
+    axis = prop_def(IntegerAttr)
+    DTYPE_RULE: ClassVar[Callable[[str], str]] = staticmethod(_same)
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    @classmethod
+    def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
+        shape = dt.shape_of(in_types[0])
+        if not 0 <= params["axis"] < len(shape):
+            raise MtTypeError(f"{cls.name}: axis {params['axis']} is out of range for a "
+                              f"rank-{len(shape)} operand")
+        return [dt.tensor_type(cls.DTYPE_RULE(dt.dtype_of(in_types[0])), shape)]

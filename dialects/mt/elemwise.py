@@ -1,11 +1,14 @@
-"""Elementwise `mt` ops: unary and binary maps, `mt.select` and `mt.cast`.
+"""Elementwise `mt` ops: arithmetic (`mt.neg`, `mt.abs`, `mt.sign`, `mt.add`, ...,
+`mt.pow`, `mt.maximum`), comparisons, bitwise/logical ops, `mt.select` and `mt.cast`,
+and the base classes of every elementwise op (the math functions of math.py and
+`mt.softplus` of nnet.py subclass them).
 
 All operands of an elementwise op have equal rank (the frontend inserts `mt.dimshuffle`
 to add leading broadcastable dims, as Theano does); a static size 1 broadcasts. The
 result dtype comes from the op's `DTYPE_RULE`, one of the rules in `dtypes`:
 
     %z = mt.add %x, %y : tensor<?x3xf64>, tensor<1x3xf32> -> tensor<?x3xf64>
-    %e = mt.exp %i : tensor<?xi32> -> tensor<?xf64>
+    %c = mt.lt %x, %y : tensor<?xi32>, tensor<?xf32> -> tensor<?xi1>
 """
 
 from __future__ import annotations
@@ -99,60 +102,6 @@ class SignOp(UnaryOp):
     """`mt.sign %x`: -1, 0 or 1 by the sign of x (NaN stays NaN, -0.0 gives +0.0 as in NumPy)."""
 
     name = "mt.sign"
-
-@irdl_op_definition
-class ExpOp(FloatUnaryOp):
-    """`mt.exp %x`: e**x."""
-
-    name = "mt.exp"
-
-@irdl_op_definition
-class LogOp(FloatUnaryOp):
-    """`mt.log %x`: natural logarithm."""
-
-    name = "mt.log"
-
-@irdl_op_definition
-class Log1pOp(FloatUnaryOp):
-    """`mt.log1p %x`: log(1 + x), accurate near 0."""
-
-    name = "mt.log1p"
-
-@irdl_op_definition
-class Expm1Op(FloatUnaryOp):
-    """`mt.expm1 %x`: exp(x) - 1, accurate near 0."""
-
-    name = "mt.expm1"
-
-@irdl_op_definition
-class SqrtOp(FloatUnaryOp):
-    """`mt.sqrt %x`: square root."""
-
-    name = "mt.sqrt"
-
-@irdl_op_definition
-class SinOp(FloatUnaryOp):
-    """`mt.sin %x`: sine."""
-
-    name = "mt.sin"
-
-@irdl_op_definition
-class CosOp(FloatUnaryOp):
-    """`mt.cos %x`: cosine."""
-
-    name = "mt.cos"
-
-@irdl_op_definition
-class TanhOp(FloatUnaryOp):
-    """`mt.tanh %x`: hyperbolic tangent."""
-
-    name = "mt.tanh"
-
-@irdl_op_definition
-class SigmoidOp(FloatUnaryOp):
-    """`mt.sigmoid %x`: 1 / (1 + exp(-x))."""
-
-    name = "mt.sigmoid"
 
 @irdl_op_definition
 class AddOp(BinaryOp):
@@ -313,8 +262,7 @@ class CastOp(MtOp):
         return {}
 
 
-UNARY_OPS = (NegOp, AbsOp, SignOp, ExpOp, LogOp, Log1pOp, Expm1Op, SqrtOp, SinOp, CosOp,
-             TanhOp, SigmoidOp)
+UNARY_OPS = (NegOp, AbsOp, SignOp)
 BINARY_OPS = (AddOp, SubOp, MulOp, TrueDivOp, IntDivOp, ModOp, PowOp, MaximumOp, MinimumOp,
               EqOp, NeqOp, LtOp, LeOp, GtOp, GeOp, AndOp, OrOp, XorOp)
 ELEMWISE_OPS = UNARY_OPS + BINARY_OPS + (SelectOp, CastOp)

@@ -24,6 +24,11 @@ ones when those are adjacent, else B first:
 Writes return a new tensor (value semantics): x with `value` (broadcast to the indexed
 shape, x's dtype) stored into, or added to, the indexed elements. With advanced indices
 a repeated entry accumulates for `inc` (`np.add.at`) and the last write wins for `set`.
+
+`mt.nonzero` gives the positions of the nonzero elements, the index arrays a boolean
+mask stands for:
+
+    %p = mt.nonzero %x : tensor<?x?xf64> -> tensor<2x?xi64>
 """
 
 from __future__ import annotations
@@ -261,5 +266,27 @@ class AdvancedIncSubtensorOp(AdvancedWriteOp):
     name = "mt.advanced_inc_subtensor"
 
 
+@irdl_op_definition
+class NonzeroOp(MtOp):
+    """`mt.nonzero %x`: the positions of the nonzero elements of x (NaN counts as nonzero)
+    in C order, as an int64 matrix with one row per axis of x (Theano's Nonzero).
+
+        %p = mt.nonzero %x : tensor<?x?xf64> -> tensor<2x?xi64>
+    """
+
+    name = "mt.nonzero"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    @classmethod
+    def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
+        rank = len(dt.shape_of(in_types[0]))
+        if rank == 0:
+            raise MtTypeError("mt.nonzero: the input must have at least one dimension")
+        return [dt.tensor_type("int64", (rank, dt.DYN))]
+
+
 INDEXING_OPS = (DynamicSubtensorOp, SetSubtensorOp, IncSubtensorOp, AdvancedSubtensorOp,
-                AdvancedSetSubtensorOp, AdvancedIncSubtensorOp)
+                AdvancedSetSubtensorOp, AdvancedIncSubtensorOp, NonzeroOp)

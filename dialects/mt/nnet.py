@@ -22,11 +22,9 @@ from xdsl.traits import Pure
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects.dtypes import DYN, MtTypeError
-from mlc.dialects.mt.base import MtOp
+from mlc.dialects.mt.base import AxisOp, MtOp, ScalarParamOp
 from mlc.dialects.mt.elemwise import FloatUnaryOp
 from mlc.dialects.mt.reduce import check_axes
-from mlc.dialects.mt.sortscan import AxisOp
-from mlc.dialects.mt.structure2 import ScalarParamOp
 
 
 @irdl_op_definition

@@ -21,7 +21,7 @@ from xdsl.ir import Operation, SSAValue
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
-from mlc.dialects.mt.structure2 import SIZE_TYPE
+from mlc.dialects.mt.structure import SIZE_TYPE
 from mlc.passes.mt_to_loop.builder import FuncLowering, where
 
 

@@ -1,4 +1,4 @@
-"""Scalar special functions inside `loop` kernel bodies: `loop.special`.
+"""The math family of `loop`: scalar special functions inside kernel bodies, `loop.special`.
 
 xDSL 0.74's `math` dialect covers libm's elementary functions (exp2, log10, tan, asinh,
 erf, ...) but not the special functions of `scipy.special` that Theano users meet:
@@ -56,4 +56,4 @@ class SpecialOp(IRDLOperation):
                                   f"one of {', '.join(self.FUNCTIONS)}")
 
 
-SCALAR_OPS = (SpecialOp,)
+MATH_OPS = (SpecialOp,)

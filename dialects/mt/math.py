@@ -1,10 +1,13 @@
-"""Elementwise math functions of the `mt` dialect: rounding, exponentials and logarithms
-in bases 2 and 10, trigonometric and hyperbolic functions and their inverses, the
-special functions of `scipy.special` (erf family, gamma family, digamma) and the
-float classifiers `isnan`/`isinf`.
+"""Elementwise math functions of the `mt` dialect: exponentials and logarithms (`mt.exp`,
+`mt.log`, `mt.log1p`, `mt.expm1`, bases 2 and 10), `mt.sqrt`, rounding, trigonometric and
+hyperbolic functions and their inverses, `mt.sigmoid`, the special functions of
+`scipy.special` (erf family, gamma family, digamma) and the float classifiers
+`isnan`/`isinf`.
 
-They share the families of `elemwise.py`; only the result dtype rule differs by family:
+They subclass the elementwise base classes of `elemwise.py`; only the result dtype rule
+differs by kind:
 
+    %y = mt.exp %i : tensor<?xi32> -> tensor<?xf64>          (float rule: int32 -> f64)
     %f = mt.floor %i : tensor<?xi32> -> tensor<?xi32>        (rounding keeps the dtype)
     %e = mt.erfinv %x : tensor<?xf32> -> tensor<?xf32>       (float rule: int8 -> f32)
     %n = mt.isnan %x : tensor<?xf64> -> tensor<?xi1>         (classifiers give bool)
@@ -43,6 +46,60 @@ class ClassifyOp(UnaryOp):
 
     DTYPE_RULE = staticmethod(_bool_result)
 
+
+@irdl_op_definition
+class ExpOp(FloatUnaryOp):
+    """`mt.exp %x`: e**x."""
+
+    name = "mt.exp"
+
+@irdl_op_definition
+class LogOp(FloatUnaryOp):
+    """`mt.log %x`: natural logarithm."""
+
+    name = "mt.log"
+
+@irdl_op_definition
+class Log1pOp(FloatUnaryOp):
+    """`mt.log1p %x`: log(1 + x), accurate near 0."""
+
+    name = "mt.log1p"
+
+@irdl_op_definition
+class Expm1Op(FloatUnaryOp):
+    """`mt.expm1 %x`: exp(x) - 1, accurate near 0."""
+
+    name = "mt.expm1"
+
+@irdl_op_definition
+class SqrtOp(FloatUnaryOp):
+    """`mt.sqrt %x`: square root."""
+
+    name = "mt.sqrt"
+
+@irdl_op_definition
+class SinOp(FloatUnaryOp):
+    """`mt.sin %x`: sine."""
+
+    name = "mt.sin"
+
+@irdl_op_definition
+class CosOp(FloatUnaryOp):
+    """`mt.cos %x`: cosine."""
+
+    name = "mt.cos"
+
+@irdl_op_definition
+class TanhOp(FloatUnaryOp):
+    """`mt.tanh %x`: hyperbolic tangent."""
+
+    name = "mt.tanh"
+
+@irdl_op_definition
+class SigmoidOp(FloatUnaryOp):
+    """`mt.sigmoid %x`: 1 / (1 + exp(-x))."""
+
+    name = "mt.sigmoid"
 
 @irdl_op_definition
 class FloorOp(RoundingOp):
@@ -217,8 +274,10 @@ class IsInfOp(ClassifyOp):
 ROUNDING_OPS = (FloorOp, CeilOp, TruncOp, RoundHalfToEvenOp, RoundHalfAwayFromZeroOp)
 SPECIAL_OPS = (ErfcOp, ErfinvOp, ErfcinvOp, GammaOp, GammalnOp, PsiOp)
 """The functions that xDSL's `math` dialect lacks: they lower to `loop.special`."""
-MATH_UNARY_OPS = ROUNDING_OPS + (Exp2Op, Log2Op, Log10Op, TanOp, ArcsinOp, ArccosOp, ArctanOp,
-                                 SinhOp, CoshOp, ArcsinhOp, ArccoshOp, ArctanhOp, ErfOp) \
-    + SPECIAL_OPS + (IsNanOp, IsInfOp)
+MATH_UNARY_OPS = ((ExpOp, LogOp, Log1pOp, Expm1Op, SqrtOp, SinOp, CosOp, TanhOp, SigmoidOp)
+                  + ROUNDING_OPS
+                  + (Exp2Op, Log2Op, Log10Op, TanOp, ArcsinOp, ArccosOp, ArctanOp, SinhOp, CoshOp,
+                     ArcsinhOp, ArccoshOp, ArctanhOp, ErfOp)
+                  + SPECIAL_OPS + (IsNanOp, IsInfOp))
 MATH_BINARY_OPS = (Arctan2Op,)
 MATH_OPS = MATH_UNARY_OPS + MATH_BINARY_OPS

@@ -1,7 +1,7 @@
 """Shared fixtures of the test suite.
 
 `ref_eval` runs a frontend graph through its `mt` translation with the NumPy reference
-of every op (runtime/reference.py), so frontend semantics (broadcasting, keepdims,
+of every op (runtime/reference/), so frontend semantics (broadcasting, keepdims,
 slicing, weak scalars) are checked without the C backend. `floatx` sets
 `mlc.config.floatX` for one test and restores it after. Every session compiles into a
 fresh `mlc.config.compiledir`, so no test passes on a disk-cache entry left by an

@@ -6,7 +6,7 @@ so every value has a concrete shape, dtype and magnitude when the next step is d
 a step whose reference raises, overflows or leaves moderate magnitudes is dropped.
 `build` then turns the same step list into an `mlc.tensor` graph (`OPS[op].sym`) without
 looking at the NumPy values, so the reference is independent of mlc's own
-runtime/reference.py.
+runtime/reference/.
 
 Each value carries an `exact` flag: it was computed only by correctly rounded operations
 that gcc cannot contract into an FMA (add/sub, abs, max/min, casts, layout, integer math).

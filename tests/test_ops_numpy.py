@@ -1,7 +1,7 @@
 """Every `mt` op, compiled through the whole backend (graph passes, convert-mt-to-loop,
 convert-loop-to-scf, the C emitter, gcc, the runtime), against NumPy itself.
 
-The oracle is NumPy, not `runtime/reference.py`: each test states the expected dtype by
+The oracle is NumPy, not `runtime/reference/`: each test states the expected dtype by
 the documented rules (dialects/dtypes.py) and computes the value with NumPy on inputs cast
 to that dtype. The reference table is consulted only to pin down our documented choices
 where NumPy has no answer or only a warning (integer powers with negative exponents,

@@ -1,5 +1,5 @@
 """The random `mt` ops compiled through the whole backend, against their NumPy twin
-(runtime/reference_random.py), and Philox4x32-10 against the published test vectors.
+(runtime/reference/random.py), and Philox4x32-10 against the published test vectors.
 
 The reference reproduces the C samplers bit for bit (same words, same arithmetic in the
 same order), so integer results, uniforms and binomials must be equal; normals may
@@ -27,7 +27,7 @@ from mlc.dialects import mt  # noqa: E402
 from mlc.dialects.dtypes import MtTypeError  # noqa: E402
 from mlc.passes.emit.emitter import CEmitter  # noqa: E402
 from mlc.runtime import compile_c  # noqa: E402
-from mlc.runtime.reference_random import RANDOM_REFERENCE, Words, philox4x32  # noqa: E402
+from mlc.runtime.reference.random import RANDOM_REFERENCE, Words, philox4x32  # noqa: E402
 
 KNOWN_ANSWERS = [  # Random123's kat_vectors for philox4x32_10: counter, key, result
     ((0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),

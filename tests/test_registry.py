@@ -1,7 +1,7 @@
 """Registry tests: every `mt` op has an entry in every per-op table (DESIGN.md, "Per-op
 rules live in tables"), and the tables agree with each other.
 
-- every op in `mt.ALL_OPS` has a NumPy reference (runtime/reference.py) and a lowering
+- every op in `mt.ALL_OPS` has a NumPy reference (runtime/reference/) and a lowering
   (passes/mt_to_loop/); every elementwise op has a scalar rule;
 - every `arith`/`math` op that a scalar rule (or a reduction's combine rule, or a dtype
   conversion) can produce, for every dtype it supports, can be emitted as C;
@@ -54,7 +54,7 @@ def test_all_ops_is_complete_and_unique():
 
 @pytest.mark.parametrize("op", ALL_OPS, ids=ident)
 def test_op_has_reference_and_lowering(op):
-    assert op in REFERENCE, f"{op.name} has no NumPy reference in runtime/reference.py"
+    assert op in REFERENCE, f"{op.name} has no NumPy reference in runtime/reference/"
     assert op in LOWERINGS, f"{op.name} has no lowering in passes/mt_to_loop/"
 
 
@@ -292,7 +292,7 @@ def test_every_op_has_a_sample():
 @pytest.mark.parametrize("op_class", ALL_OPS, ids=ident)
 def test_reference_agrees_with_infer(op_class, monkeypatch):
     """The raw reference entry (on operands prepared by `evaluate`) returns exactly the
-    dtype `infer` gives (reference.py's contract), and its shape matches the inferred
+    dtype `infer` gives (runtime/reference/'s contract), and its shape matches the inferred
     static shape; with dynamic dims, the rank matches."""
     raw: list[np.ndarray] = []
     entry = REFERENCE[op_class]

@@ -1,8 +1,9 @@
-"""NumPy / scipy.special semantics of the math ops of dialects/mt/elemwise_math.py.
+"""NumPy / scipy.special semantics of the math family (the ops of
+passes/mt_to_loop/math.py): exponentials, logarithms, trigonometric and hyperbolic
+functions, sigmoid, rounding, the special functions and the float classifiers.
 
-Merged into `reference.REFERENCE`: the test oracle's twin and the constant folder.
-Operands arrive already converted to the computation dtype by `reference.evaluate`
-(floats for the float-rule functions, the input dtype for rounding and classifiers).
+Operands arrive already converted to the computation dtype (`core.computation_operands`:
+floats for the float-rule functions, the input dtype for rounding and classifiers).
 `scipy.special` is imported on first use, so importing the compiler stays light.
 """
 
@@ -13,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from mlc.dialects import mt
+from mlc.runtime.reference.core import Ref
 
 
 def _scipy(name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -21,6 +23,11 @@ def _scipy(name: str) -> Callable[[np.ndarray], np.ndarray]:
         return getattr(scipy.special, name)(x).astype(x.dtype, copy=False)
     ref.__name__ = name
     return ref
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (1 / (1 + np.exp(-x))).astype(x.dtype)
 
 
 def _rounding(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
@@ -36,7 +43,10 @@ def _round_half_away_from_zero(x: np.ndarray) -> np.ndarray:
     return np.copysign(np.where(a - f >= 0.5, f + 1, f), x)
 
 
-MATH_REFERENCE: dict[type, Callable[..., np.ndarray]] = {
+MATH_REFERENCE: dict[type, Ref] = {
+    mt.ExpOp: np.exp, mt.LogOp: np.log, mt.Log1pOp: np.log1p, mt.Expm1Op: np.expm1,
+    mt.SqrtOp: np.sqrt, mt.SinOp: np.sin, mt.CosOp: np.cos, mt.TanhOp: np.tanh,
+    mt.SigmoidOp: _sigmoid,
     mt.FloorOp: _rounding(np.floor), mt.CeilOp: _rounding(np.ceil),
     mt.TruncOp: _rounding(np.trunc), mt.RoundHalfToEvenOp: _rounding(np.rint),
     mt.RoundHalfAwayFromZeroOp: _rounding(_round_half_away_from_zero),

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from mlc.dialects import mt
+from mlc.runtime.reference.core import Ref
 
 _M32 = np.uint64(0xFFFFFFFF)
 _MUL = (np.uint64(0xD2511F53), np.uint64(0xCD9E8D57))
@@ -309,7 +310,7 @@ def _binomial_btrs(g: _Stream, n: int, p: float) -> int:
     return m
 
 
-RANDOM_REFERENCE = {
+RANDOM_REFERENCE: dict[type, Ref] = {
     mt.RandomUniformOp: uniform, mt.RandomNormalOp: normal, mt.RandomBinomialOp: binomial,
     mt.RandomIntegersOp: integers, mt.RandomPermutationOp: permutation,
     mt.RandomChoiceOp: choice, mt.RandomWeightedChoiceOp: weighted_choice,

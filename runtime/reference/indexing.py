@@ -1,5 +1,5 @@
-"""NumPy semantics of the indexing ops of dialects/mt/indexing.py (merged into
-`REFERENCE` by reference.py): the test oracle and the constant folder.
+"""NumPy semantics of the indexing family (the ops of passes/mt_to_loop/indexing.py):
+dynamic and advanced subtensors, their set/inc writes, and `mt.nonzero`.
 
 Each entry rebuilds the Python index the op stands for and applies NumPy's own
 indexing, so out-of-range indices raise IndexError and a zero step ValueError exactly
@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from mlc.dialects import mt
+from mlc.runtime.reference.core import Ref
 
 
 def basic_index(starts: Sequence[int], stops: Sequence[int], steps: Sequence[int],
@@ -77,10 +78,11 @@ def _advanced_write(inc: bool):
     return ref
 
 
-INDEXING_REFERENCE = {
+INDEXING_REFERENCE: dict[type, Ref] = {
     mt.DynamicSubtensorOp: _dynamic_subtensor,
     mt.SetSubtensorOp: _basic_write(False), mt.IncSubtensorOp: _basic_write(True),
     mt.AdvancedSubtensorOp: _advanced_subtensor,
     mt.AdvancedSetSubtensorOp: _advanced_write(False),
     mt.AdvancedIncSubtensorOp: _advanced_write(True),
+    mt.NonzeroOp: lambda x: np.array(np.nonzero(x), dtype=np.int64).reshape(x.ndim, -1),
 }

@@ -1,8 +1,7 @@
-"""NumPy semantics of the nnet ops of dialects/mt/nnet.py (the formulas of
-`scipy.special.softmax`, `log_softmax` and `logsumexp`), merged into
-`reference.REFERENCE`: the test oracle's twin and the constant folder.
+"""NumPy semantics of the nnet family (the ops of passes/mt_to_loop/nnet.py; the
+formulas of `scipy.special.softmax`, `log_softmax` and `logsumexp`).
 
-`reference.evaluate` converts the operands of the elementwise `mt.softplus` to the
+`core.computation_operands` converts the operands of the elementwise `mt.softplus` to the
 result dtype; the other entries receive the raw operands and compute in
 `float_dtype(x)`. Reductions over an empty axis are defined (the maximum of nothing is
 -inf), so `logsumexp` of an empty row is -inf and softmax of an empty axis is empty.
@@ -10,12 +9,11 @@ result dtype; the other entries receive the raw operands and compute in
 
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
+from mlc.runtime.reference.core import Ref
 
 
 def _float(x: np.ndarray) -> np.ndarray:
@@ -67,7 +65,7 @@ def one_hot(labels: np.ndarray, sizes: np.ndarray, axis: int, dtype: str) -> np.
     return (labels[..., None] == np.arange(n)).astype(dtype)
 
 
-NNET_REFERENCE: dict[type, Callable[..., np.ndarray]] = {
+NNET_REFERENCE: dict[type, Ref] = {
     mt.SoftplusOp: softplus,
     mt.SoftmaxOp: softmax,
     mt.LogSoftmaxOp: log_softmax,

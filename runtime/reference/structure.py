@@ -1,19 +1,19 @@
-"""NumPy reference semantics of the shape-building, joining, sorting and scanning `mt`
-ops of issue 3 (dialects/mt/structure2.py, sortscan.py, `mt.any`/`mt.all`,
-`mt.batched_dot`). Merged into `REFERENCE` by runtime/reference.py.
+"""NumPy semantics of the structure family (the ops of passes/mt_to_loop/structure.py):
+constants, shapes, reshapes, dimshuffles, basic slicing, alloc, join/split, eye,
+arange, repeat and diagonals.
 
 Size operands arrive as 0-d int64 arrays; invalid sizes raise `ValueError` as the
-compiled code does.
+compiled code does. `mt.constant` has no entry to call: `evaluate` reads its literal.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
+from mlc.runtime.reference.core import Ref
 
 
 def full_shape(shape: Sequence[int], sizes: Sequence[np.ndarray]) -> list[int]:
@@ -82,48 +82,33 @@ def _extract_diag(x: np.ndarray, offset: int) -> np.ndarray:
     return np.diag(x, offset).copy()
 
 
-def _arg(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-    """argmax/argmin over several axes: the C-order index into the reduced axes."""
-    def ref(x: np.ndarray, axes: tuple) -> np.ndarray:
-        if any(x.shape[a] == 0 for a in axes):
-            raise ValueError("attempt to get argmax/argmin of an empty sequence")
-        kept = [a for a in range(x.ndim) if a not in axes]
-        moved = np.transpose(x, kept + list(axes))
-        flat = moved.reshape(moved.shape[:len(kept)] + (-1,))
-        return fn(flat, axis=-1).astype(np.int64)
-    return ref
+def _subtensor(x: np.ndarray, starts: tuple, stops: tuple, steps: tuple, squeeze: tuple) -> np.ndarray:
+    index: list[Any] = []
+    for axis, (s, e, st) in enumerate(zip(starts, stops, steps)):
+        if axis in squeeze:
+            if not -x.shape[axis] <= s < x.shape[axis]:
+                raise IndexError(f"index {s} is out of bounds for axis {axis} with size {x.shape[axis]}")
+            index.append(s)
+        else:
+            index.append(slice(s, e, st))
+    return x[tuple(index)]
 
 
-def _cum(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-    def ref(x: np.ndarray, axis: int) -> np.ndarray:
-        dtype = x.dtype if x.dtype.kind == "f" or x.dtype == np.int64 else np.int64
-        return fn(x, axis=axis, dtype=dtype)
-    return ref
+def _dimshuffle(x: np.ndarray, pattern: tuple) -> np.ndarray:
+    kept = [p for p in pattern if p != -1]
+    dropped = tuple(a for a in range(x.ndim) if a not in kept)
+    y = np.transpose(x.squeeze(dropped), [sorted(kept).index(p) for p in kept])
+    return y.reshape([1 if p == -1 else x.shape[p] for p in pattern])
 
 
-def _batched_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.shape[0] != b.shape[0]:
-        raise ValueError(f"mt.batched_dot: batch sizes {a.shape[0]} and {b.shape[0]} differ")
-    dtype = dt.arith_dtype(a.dtype.name, b.dtype.name)
-    out = [np.dot(x, y) for x, y in zip(a.astype(dtype), b.astype(dtype))]
-    shape = (a.shape[0],) + a.shape[1:-1] + b.shape[2:]
-    return np.array(out, dtype=dtype).reshape(shape)
-
-
-def _logical(fn: Callable[..., Any]) -> Callable[..., np.ndarray]:
-    return lambda x, axes: np.asarray(fn(x, axis=tuple(axes)))
-
-
-STRUCTURE2_REFERENCE: dict[type, Callable[..., np.ndarray]] = {
+STRUCTURE_REFERENCE: dict[type, Ref] = {
+    mt.ConstantOp: lambda: None,  # evaluated from its literal by `evaluate`
+    mt.ShapeOp: lambda x: np.array(x.shape, dtype=np.int64),
+    mt.DimShuffleOp: _dimshuffle,
+    mt.ReshapeOp: lambda x, shape: x.reshape(shape),
+    mt.SubtensorOp: _subtensor,
     mt.AllocOp: _alloc, mt.DynReshapeOp: _dyn_reshape, mt.SpecifyShapeOp: _specify_shape,
     mt.JoinOp: lambda *xs, axis: np.concatenate(xs, axis=axis),
     mt.SplitOp: _split, mt.EyeOp: _eye, mt.ArangeOp: _arange, mt.RepeatOp: _repeat,
     mt.AllocDiagOp: _alloc_diag, mt.ExtractDiagOp: _extract_diag,
-    mt.ArgMaxOp: _arg(np.argmax), mt.ArgMinOp: _arg(np.argmin),
-    mt.CumsumOp: _cum(np.cumsum), mt.CumprodOp: _cum(np.cumprod),
-    mt.SortOp: lambda x, axis: np.sort(x, axis=axis, kind="stable"),
-    mt.ArgSortOp: lambda x, axis: np.argsort(x, axis=axis, kind="stable").astype(np.int64),
-    mt.BatchedDotOp: _batched_dot,
-    mt.NonzeroOp: lambda x: np.array(np.nonzero(x), dtype=np.int64).reshape(x.ndim, -1),
-    mt.AnyOp: _logical(np.any), mt.AllOp: _logical(np.all),
 }

@@ -74,7 +74,7 @@ def _interval(lo: float, hi: float) -> Callable[[], tuple]:
 
 
 CASES.update({
-    mt.Exp2Op: unary, mt.Log2Op: unary, mt.Log10Op: unary, mt.TanOp: _interval(-1, 1),
+    mt.Exp2Op: unary, mt.Log2Op: unary, mt.Log10Op: unary, mt.CbrtOp: unary, mt.TanOp: _interval(-1, 1),
     mt.ArcsinOp: _interval(-0.8, 0.8), mt.ArccosOp: _interval(-0.8, 0.8),
     mt.ArctanOp: lambda: unary(sym), mt.SinhOp: lambda: unary(sym), mt.CoshOp: lambda: unary(sym),
     mt.ArcsinhOp: lambda: unary(sym), mt.ArccoshOp: _interval(1.5, 3), mt.ArctanhOp: _interval(-0.8, 0.8),

@@ -64,7 +64,8 @@ def check(got: np.ndarray, want: np.ndarray, rtol: float = 0.0, atol: float = 0.
 # op: (oracle, sampling interval, uses our own C helper)
 UNARY = {
     mt.Exp2Op: (np.exp2, (-60, 60), False), mt.Log2Op: (np.log2, (0, 50), False),
-    mt.Log10Op: (np.log10, (0, 50), False), mt.TanOp: (np.tan, (-4, 4), False),
+    mt.Log10Op: (np.log10, (0, 50), False), mt.CbrtOp: (np.cbrt, (-50, 50), False),
+    mt.TanOp: (np.tan, (-4, 4), False),
     mt.ArcsinOp: (np.arcsin, (-1, 1), False), mt.ArccosOp: (np.arccos, (-1, 1), False),
     mt.ArctanOp: (np.arctan, (-50, 50), False), mt.SinhOp: (np.sinh, (-20, 20), False),
     mt.CoshOp: (np.cosh, (-20, 20), False), mt.ArcsinhOp: (np.arcsinh, (-50, 50), False),
@@ -113,6 +114,7 @@ def test_float_rule_function(op, dtype):
 DOMAIN_EDGES = [  # (op, inputs, expected): NumPy / scipy.special agree on each
     (mt.Log2Op, [-1.0, 0.0, -0.0, np.inf], [np.nan, -np.inf, -np.inf, np.inf]),
     (mt.Log10Op, [-1e-30, 0.0, 1e-30], [np.nan, -np.inf, -30.0]),
+    (mt.CbrtOp, [-8.0, -0.0, np.inf, -np.inf, np.nan], [-2.0, -0.0, np.inf, -np.inf, np.nan]),
     (mt.ArcsinOp, [1.0000001, -2.0, 1.0], [np.nan, np.nan, np.pi / 2]),
     (mt.ArccosOp, [1.5, -1.0], [np.nan, np.pi]),
     (mt.ArccoshOp, [0.999, -1.0, 1.0, np.inf], [np.nan, np.nan, 0.0, np.inf]),

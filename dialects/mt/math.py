@@ -146,6 +146,12 @@ class Log2Op(FloatUnaryOp):
     name = "mt.log2"
 
 @irdl_op_definition
+class CbrtOp(FloatUnaryOp):
+    """`mt.cbrt %x`: cube root (real, so negative for x < 0)."""
+
+    name = "mt.cbrt"
+
+@irdl_op_definition
 class Log10Op(FloatUnaryOp):
     """`mt.log10 %x`: base-10 logarithm."""
 
@@ -276,7 +282,7 @@ SPECIAL_OPS = (ErfcOp, ErfinvOp, ErfcinvOp, GammaOp, GammalnOp, PsiOp)
 """The functions that xDSL's `math` dialect lacks: they lower to `loop.special`."""
 MATH_UNARY_OPS = ((ExpOp, LogOp, Log1pOp, Expm1Op, SqrtOp, SinOp, CosOp, TanhOp, SigmoidOp)
                   + ROUNDING_OPS
-                  + (Exp2Op, Log2Op, Log10Op, TanOp, ArcsinOp, ArccosOp, ArctanOp, SinhOp, CoshOp,
+                  + (Exp2Op, Log2Op, Log10Op, CbrtOp, TanOp, ArcsinOp, ArccosOp, ArctanOp, SinhOp, CoshOp,
                      ArcsinhOp, ArccoshOp, ArctanhOp, ErfOp)
                   + SPECIAL_OPS + (IsNanOp, IsInfOp))
 MATH_BINARY_OPS = (Arctan2Op,)

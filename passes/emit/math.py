@@ -268,7 +268,7 @@ CODE_FOR_OP: dict[type[Operation], CodeRule] = {
     math.CopySignOp: libm("copysign"), loop.FModOp: libm("fmod"),
     math.CeilOp: libm("ceil"), math.TruncOp: libm("trunc"), math.RoundOp: libm("round"),
     math.RoundEvenOp: libm("nearbyint"),  # the default rounding mode: ties to even
-    math.Exp2Op: libm("exp2"), math.Log2Op: libm("log2"), math.Log10Op: libm("log10"),
+    math.Exp2Op: libm("exp2"), math.Log2Op: libm("log2"), math.Log10Op: libm("log10"), math.CbrtOp: libm("cbrt"),
     math.TanOp: libm("tan"), math.AsinOp: libm("asin"), math.AcosOp: libm("acos"),
     math.AtanOp: libm("atan"), math.Atan2Op: libm("atan2"), math.SinhOp: libm("sinh"),
     math.CoshOp: libm("cosh"), math.AsinhOp: libm("asinh"), math.AcoshOp: libm("acosh"),

@@ -39,6 +39,7 @@ MATH_PARTIAL: dict[type, Callable] = {
     mt.Exp2Op: unary(lambda g, x, z: g * (z * LN2)),
     mt.Log2Op: unary(lambda g, x, z: g / (x * LN2)),
     mt.Log10Op: unary(lambda g, x, z: g / (x * LN10)),
+    mt.CbrtOp: unary(lambda g, x, z: g / (z * z * 3)),
     mt.TanOp: unary(lambda g, x, z: g * (lit(z, 1.0) + z * z)),
     mt.ArcsinOp: unary(lambda g, x, z: g / sqrt(lit(x, 1.0) - x * x)),
     mt.ArccosOp: unary(lambda g, x, z: -(g / sqrt(lit(x, 1.0) - x * x))),

@@ -65,6 +65,7 @@ SCALAR_RULES: dict[type, Rule] = {
     mt.TruncOp: _rounding(math.TruncOp), mt.RoundHalfToEvenOp: _rounding(math.RoundEvenOp),
     mt.RoundHalfAwayFromZeroOp: _rounding(math.RoundOp),
     mt.Exp2Op: _libm(math.Exp2Op), mt.Log2Op: _libm(math.Log2Op), mt.Log10Op: _libm(math.Log10Op),
+    mt.CbrtOp: _libm(math.CbrtOp),
     mt.TanOp: _libm(math.TanOp), mt.ArcsinOp: _libm(math.AsinOp), mt.ArccosOp: _libm(math.AcosOp),
     mt.ArctanOp: _libm(math.AtanOp), mt.SinhOp: _libm(math.SinhOp), mt.CoshOp: _libm(math.CoshOp),
     mt.ArcsinhOp: _libm(math.AsinhOp), mt.ArccoshOp: _libm(math.AcoshOp),

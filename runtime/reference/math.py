@@ -50,7 +50,7 @@ MATH_REFERENCE: dict[type, Ref] = {
     mt.FloorOp: _rounding(np.floor), mt.CeilOp: _rounding(np.ceil),
     mt.TruncOp: _rounding(np.trunc), mt.RoundHalfToEvenOp: _rounding(np.rint),
     mt.RoundHalfAwayFromZeroOp: _rounding(_round_half_away_from_zero),
-    mt.Exp2Op: np.exp2, mt.Log2Op: np.log2, mt.Log10Op: np.log10,
+    mt.Exp2Op: np.exp2, mt.Log2Op: np.log2, mt.Log10Op: np.log10, mt.CbrtOp: np.cbrt,
     mt.TanOp: np.tan, mt.ArcsinOp: np.arcsin, mt.ArccosOp: np.arccos, mt.ArctanOp: np.arctan,
     mt.SinhOp: np.sinh, mt.CoshOp: np.cosh, mt.ArcsinhOp: np.arcsinh,
     mt.ArccoshOp: np.arccosh, mt.ArctanhOp: np.arctanh,

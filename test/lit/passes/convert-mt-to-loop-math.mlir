@@ -30,11 +30,13 @@ func.func @psi_int(%x: tensor<?xi32>) -> tensor<?xf64> {
 // CHECK:         math.erf
 // CHECK:         math.atan2
 // CHECK:         math.roundeven
+// CHECK:         math.cbrt
 func.func @special_no_match(%x: tensor<?xf64>) -> tensor<?xf64> {
   %a = mt.erf %x : tensor<?xf64> -> tensor<?xf64>
   %b = mt.arctan2 %a, %x : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
   %c = mt.round_half_to_even %b : tensor<?xf64> -> tensor<?xf64>
-  func.return %c : tensor<?xf64>
+  %d = mt.cbrt %c : tensor<?xf64> -> tensor<?xf64>
+  func.return %d : tensor<?xf64>
 }
 
 // -----

@@ -10,6 +10,7 @@
 // CHECK-LABEL: static void libm_k0(
 // CHECK:         = asinhf(
 // CHECK:         = nearbyintf(
+// CHECK:         = cbrtf(
 func.func @erfinv(%x: tensor<?xf32>) -> tensor<?xf32> {
   %r = mt.erfinv %x : tensor<?xf32> -> tensor<?xf32>
   func.return %r : tensor<?xf32>
@@ -20,6 +21,7 @@ func.func @psi(%x: tensor<?xf64>) -> tensor<?xf64> {
 }
 func.func @libm(%x: tensor<?xf32>) -> tensor<?xf32> {
   %a = mt.arcsinh %x : tensor<?xf32> -> tensor<?xf32>
-  %r = mt.round_half_to_even %a : tensor<?xf32> -> tensor<?xf32>
+  %b = mt.round_half_to_even %a : tensor<?xf32> -> tensor<?xf32>
+  %r = mt.cbrt %b : tensor<?xf32> -> tensor<?xf32>
   func.return %r : tensor<?xf32>
 }

@@ -10,28 +10,22 @@ NumPy-named functions. Everything here builds light graph nodes (`variable.py`) 
 from mlc.tensor.variable import Apply, Constant, Variable  # noqa: I001
 
 from mlc.tensor import nnet
-from mlc.tensor import random
-from mlc.tensor.basic import (
-    as_tensor_variable,
-    cast,
-    constant,
-    dimshuffle,
-    reshape,
-    shape,
-    switch,
-    transpose,
-    where,
-)
-from mlc.tensor.indexing import inc_subtensor, set_subtensor
+from mlc.tensor import random as random
+from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.tensor.elemwise import *  # noqa: F401,F403
+from mlc.tensor.elemwise import __all__ as _elemwise_names
+from mlc.tensor.indexing import flatnonzero, inc_subtensor, nonzero, nonzero_values, set_subtensor
+from mlc.tensor.linalg import *  # noqa: F401,F403
+from mlc.tensor.linalg import __all__ as _linalg_names
 from mlc.tensor.math import *  # noqa: F401,F403
-from mlc.tensor.nnet import logsumexp
 from mlc.tensor.math import __all__ as _math_names
-from mlc.tensor.elemwise_math import *  # noqa: F401,F403
-from mlc.tensor.elemwise_math import __all__ as _elemwise_math_names
-from mlc.tensor.structure2 import *  # noqa: F401,F403
-from mlc.tensor.structure2 import __all__ as _structure2_names
-from mlc.tensor.structure2_math import *  # noqa: F401,F403
-from mlc.tensor.structure2_math import __all__ as _structure2_math_names
+from mlc.tensor.nnet import logsumexp
+from mlc.tensor.reduce import *  # noqa: F401,F403
+from mlc.tensor.reduce import __all__ as _reduce_names
+from mlc.tensor.sort import *  # noqa: F401,F403
+from mlc.tensor.sort import __all__ as _sort_names
+from mlc.tensor.structure import *  # noqa: F401,F403
+from mlc.tensor.structure import __all__ as _structure_names
 from mlc.tensor.type import CONSTRUCTORS, TensorType
 
 globals().update(CONSTRUCTORS)
@@ -70,8 +64,7 @@ def Lop(*args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N802 (Theano'
     return _lop(*args, **kwargs)
 
 __all__ = ["TensorType", "Variable", "TensorVariable", "Constant", "TensorConstant", "Apply",
-           "as_tensor_variable", "cast", "constant", "dimshuffle", "reshape", "shape",
-           "switch", "transpose", "where", "nnet", "logsumexp", "set_subtensor", "inc_subtensor",
-           "grad", "jacobian", "hessian", "Rop", "Lop",
-           *_math_names, *_elemwise_math_names,
-           *_structure2_names, *_structure2_math_names, *CONSTRUCTORS]
+           "as_tensor_variable", "constant", "nnet", "logsumexp", "set_subtensor", "inc_subtensor",
+           "nonzero", "flatnonzero", "nonzero_values", "grad", "jacobian", "hessian", "Rop", "Lop",
+           *_elemwise_names, *_math_names, *_reduce_names, *_sort_names, *_linalg_names,
+           *_structure_names, *CONSTRUCTORS]

@@ -1,4 +1,6 @@
-"""Constants, casts, shape-moving functions and the elementwise broadcasting helper.
+"""The machinery every function module of `mlc.tensor` builds on: constants, Python
+scalars, the elementwise broadcasting helper, axis normalization and the factories of
+one-op functions.
 
 `elemwise` is where Theano's broadcasting meets NumPy's promotion: lower-rank operands
 get leading broadcastable axes through `mt.dimshuffle`, and Python scalars are NEP 50
@@ -10,7 +12,7 @@ integers takes `config.floatX` into the promotion. Dtype rules themselves live i
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -20,8 +22,8 @@ from mlc.dialects import mt
 from mlc.srcloc import at, user_location
 from mlc.tensor.variable import Constant, Variable, apply
 
-_upcast = lru_cache(maxsize=1024)(dt.upcast)
 
+_upcast = lru_cache(maxsize=1024)(dt.upcast)
 WEAK_TYPES = (bool, int, float)
 """Python scalars (not NumPy scalars) are weakly typed in arithmetic (NEP 50)."""
 
@@ -126,110 +128,38 @@ def _expand(v: Variable, rank: int, fn: str, loc: Any) -> Variable:
     return apply(mt.DimShuffleOp, [v], fn, loc, pattern=pattern)
 
 
-def cast(x: Any, dtype: Any) -> Variable:
-    """`x` converted to `dtype` (C/NumPy `astype` semantics); `x` itself if already so."""
-    if str(dtype).startswith("complex"):
-        raise TypeError(f"T.cast: complex dtypes are not supported yet (got {dtype})")
-    target = dt.check_dtype(dtype)
-    x = as_tensor_variable(x)
-    if x.dtype == target:
-        return x
-    return apply(mt.CastOp, [x], "T.cast", dtype=target)
-
-
-def _parse_pattern(x: Variable, pattern: Sequence[Any]) -> tuple[int, ...]:
-    if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
-        pattern = pattern[0]
+def normalize_axes(axis: Any, ndim: int, fn: str) -> tuple[int, ...]:
+    """Sorted non-negative axes from None, an int or a sequence of ints (NumPy rules)."""
+    if axis is None:
+        return tuple(range(ndim))
+    items = axis if isinstance(axis, (tuple, list)) else (axis,)
     out = []
-    for p in pattern:
-        if p == "x":
-            out.append(-1)
-        elif isinstance(p, (int, np.integer)) and not isinstance(p, bool) and 0 <= p < x.ndim:
-            out.append(int(p))
-        else:
-            raise ValueError(f"dimshuffle: invalid entry {p!r} in pattern {list(pattern)} for a "
-                             f"{x.ndim}-d input (entries are input axes or 'x')" + at())
-    return tuple(out)
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{fn}: axis must be None, an int or a tuple of ints, "
+                            f"got {axis!r}" + at())
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(f"{fn}: axis {a} is out of bounds for a {ndim}-d "
+                                          "tensor" + at())
+        out.append(int(a) % ndim if ndim else int(a))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fn}: duplicate value in axis {axis!r}" + at())
+    return tuple(sorted(out))
 
 
-def dimshuffle(x: Any, *pattern: Any) -> Variable:
-    """Theano's DimShuffle: `x.dimshuffle(1, 'x', 0)` reorders axes and inserts
-    broadcastable ones; axes left out must be broadcastable."""
-    x = as_tensor_variable(x)
-    perm = _parse_pattern(x, pattern)
-    if perm == tuple(range(x.ndim)):
-        return x
-    return apply(mt.DimShuffleOp, [x], "dimshuffle", pattern=perm)
+def unary_function(op: type, name: str, doc: str) -> Callable[[Any], Variable]:
+    """`T.<name>(x)`: one `op` on x, documented by `doc`."""
+    def fn(x: Any) -> Variable:
+        return apply(op, [as_tensor_variable(x)], f"T.{name}")
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
 
 
-def transpose(x: Any, axes: Optional[Sequence[int]] = None) -> Variable:
-    """Permute the axes (reverse them by default), like `numpy.transpose`."""
-    x = as_tensor_variable(x)
-    if axes is None:
-        axes = tuple(reversed(range(x.ndim)))
-    norm = tuple(int(a) + x.ndim if int(a) < 0 else int(a) for a in axes)
-    if sorted(norm) != list(range(x.ndim)):
-        raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the "
-                         f"{x.ndim} axes" + at())
-    return dimshuffle(x, norm)
-
-
-def _static_shape(shape: Any) -> tuple[int, ...]:
-    if isinstance(shape, Constant):
-        shape = shape.data.tolist()
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"reshape: the shape must be a tuple of ints (symbolic shapes are not "
-                        f"supported yet), got {shape!r}" + at())
-    dims = []
-    for s in shape:
-        if isinstance(s, Constant) and s.ndim == 0:
-            s = s.data.item()
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
-            raise TypeError(f"reshape: shape entries must be ints (symbolic sizes are not "
-                            f"supported yet), got {s!r}" + at())
-        dims.append(int(s))
-    return tuple(dims)
-
-
-def reshape(x: Any, shape: Any, ndim: Optional[int] = None) -> Variable:
-    """C-order reshape to a tuple of ints or symbolic integer scalars (such as
-    `x.shape[0]`), one of which may be -1."""
-    x = as_tensor_variable(x)
-    if _symbolic_shape(shape):
-        from mlc.tensor.structure2 import symbolic_reshape
-
-        return symbolic_reshape(x, shape, ndim)
-    dims = _static_shape(shape)
-    if ndim is not None and ndim != len(dims):
-        raise ValueError(f"reshape: ndim={ndim} but the shape {dims} has {len(dims)} "
-                         "entries" + at())
-    if dims == x.type.dims:
-        return x
-    return apply(mt.ReshapeOp, [x], "reshape", shape=dims)
-
-
-def _symbolic_shape(shape: Any) -> bool:
-    if isinstance(shape, Variable):
-        return not isinstance(shape, Constant)
-    return isinstance(shape, (list, tuple)) and any(
-        isinstance(s, Variable) and not isinstance(s, Constant) for s in shape)
-
-
-def shape(x: Any) -> Variable:
-    """The symbolic shape of `x`: an int64 vector of static length `x.ndim`."""
-    return apply(mt.ShapeOp, [as_tensor_variable(x)], "shape")
-
-
-def switch(cond: Any, ift: Any, iff: Any) -> Variable:
-    """Elementwise `ift if cond else iff`, all three broadcast; a non-bool condition is
-    true where it is nonzero (Theano)."""
-    if isinstance(cond, Variable) and cond.dtype != "bool":
-        cond = elemwise(mt.NeqOp, [cond, 0], "switch")
-    elif not isinstance(cond, Variable):
-        cond = constant(np.asarray(cond).astype(bool))
-    return elemwise(mt.SelectOp, [cond, ift, iff], "switch", weak_from=(1, 2))
-
-
-where = switch
+def binary_function(op: type, name: str, doc: str, widen_ints: bool = False) -> Callable[[Any, Any], Variable]:
+    """`T.<name>(x, y)`: one elementwise `op` on x and y, broadcast (see `elemwise`)."""
+    def fn(x: Any, y: Any) -> Variable:
+        return elemwise(op, (x, y), f"T.{name}", widen_ints=widen_ints)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn

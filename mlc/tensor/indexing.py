@@ -1,5 +1,8 @@
-"""`T.set_subtensor` and `T.inc_subtensor` (also `x[idx].set(y)` / `x[idx].inc(y)`):
-x with `x[idx] = y` or `x[idx] += y`, as a new tensor (value semantics).
+"""The indexing family's writes and searches: `T.set_subtensor` and `T.inc_subtensor`
+(also `x[idx].set(y)` / `x[idx].inc(y)`): x with `x[idx] = y` or `x[idx] += y`, as a new
+tensor (value semantics); and `T.nonzero`, `T.flatnonzero`, `T.nonzero_values` (one
+`mt.nonzero`: the positions of the nonzero elements in C order). Reads, `x[...]`, are
+in subtensor.py.
 
 As in Theano, they take the indexed variable `x[idx]` and find x and idx from the
 record that `x[idx]` left (`subtensor.INDEXED`). The write mirrors the read: new axes
@@ -17,8 +20,10 @@ from typing import Any
 import numpy as np
 
 from mlc.dialects import mt
-from mlc.srcloc import describe, user_location
-from mlc.tensor.basic import as_tensor_variable, cast, weak_dtype
+from mlc.srcloc import at, describe, user_location
+from mlc.tensor.basic import as_tensor_variable, weak_dtype
+from mlc.tensor.elemwise import cast
+from mlc.tensor.structure import flatten
 from mlc.tensor.subtensor import (
     FULL,
     INDEXED,
@@ -95,3 +100,26 @@ def inc_subtensor(x: Any, y: Any, inplace: bool = False, set_instead_of_inc: boo
     indices accumulate, like `np.add.at`). `x` must be an indexing result `t[idx]`."""
     fn = "T.set_subtensor" if set_instead_of_inc else "T.inc_subtensor"
     return _write(x, y, not set_instead_of_inc, fn)
+
+
+def nonzero(a: Any, return_matrix: bool = False) -> Any:
+    """The positions of the nonzero elements of a, in C order: a tuple of one int64
+    vector per axis (NumPy), or with `return_matrix` one (ndim, N) matrix (Theano)."""
+    a = as_tensor_variable(a)
+    if a.ndim == 0:
+        raise ValueError("nonzero: the input must have at least one dimension" + at())
+    m = apply(mt.NonzeroOp, [a], "nonzero")
+    return m if return_matrix else tuple(m[i] for i in range(a.ndim))
+
+
+
+def flatnonzero(a: Any) -> Variable:
+    """The positions of the nonzero elements of the flattened a."""
+    return nonzero(flatten(a), return_matrix=True)[0]
+
+
+
+def nonzero_values(a: Any) -> Variable:
+    """The nonzero elements of the flattened a, in order."""
+    flat = flatten(a)
+    return flat[nonzero(flat, return_matrix=True)[0]]

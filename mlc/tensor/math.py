@@ -1,193 +1,117 @@
-"""Elementwise math, comparisons, reductions and `dot`: `T.exp`, `T.maximum`, `T.sum`, ...
+"""The math family of the frontend: exponentials and logarithms, trigonometric and
+hyperbolic functions, `T.sigmoid`, rounding, the special functions and the float
+classifiers (`T.exp`, `T.log1p`, `T.floor`, `T.round`, `T.erfinv`, `T.gammaln`,
+`T.psi`, `T.isnan`, ...) with Theano's names and signatures.
 
-Every function builds frontend `Apply` nodes of one `mt` op (through `basic.elemwise`
-for broadcasting and weak Python scalars); result dtypes come from the op classes'
-`infer`, i.e. from `mlc.dialects.dtypes`.
+Each builds one `mt` op, except `inv`/`reciprocal` (1 / x) and `deg2rad`/`rad2deg`
+(a product with a constant, as in Theano), which are built from elemwise ops. Result
+dtypes come from the op classes: rounding keeps integer dtypes, transcendental
+functions compute integers in float (int8/int16 -> float32), `isnan` and `isinf` give
+bool.
 """
 
 from __future__ import annotations
 
-import builtins
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.srcloc import at, user_location
-from mlc.tensor.basic import as_tensor_variable, elemwise
-from mlc.tensor.variable import Variable, apply
+from mlc.srcloc import at
+from mlc.tensor.basic import as_tensor_variable, elemwise, unary_function
+from mlc.tensor.elemwise import cast, true_div
+from mlc.tensor.variable import Variable
 
 
-def _unary(op: type, name: str, doc: str) -> Callable[[Any], Variable]:
-    def fn(x: Any) -> Variable:
-        return apply(op, [as_tensor_variable(x)], f"T.{name}")
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    return fn
+exp = unary_function(mt.ExpOp, "exp", "e**x.")
+log = unary_function(mt.LogOp, "log", "Natural logarithm.")
+log1p = unary_function(mt.Log1pOp, "log1p", "log(1 + x), accurate near 0.")
+expm1 = unary_function(mt.Expm1Op, "expm1", "exp(x) - 1, accurate near 0.")
+sqrt = unary_function(mt.SqrtOp, "sqrt", "Square root.")
+sin = unary_function(mt.SinOp, "sin", "Sine.")
+cos = unary_function(mt.CosOp, "cos", "Cosine.")
+tanh = unary_function(mt.TanhOp, "tanh", "Hyperbolic tangent.")
+sigmoid = unary_function(mt.SigmoidOp, "sigmoid", "1 / (1 + exp(-x)).")
+floor = unary_function(mt.FloorOp, "floor", "Largest integral value <= x; integers keep their dtype.")
+ceil = unary_function(mt.CeilOp, "ceil", "Smallest integral value >= x; integers keep their dtype.")
+trunc = unary_function(mt.TruncOp, "trunc", "x rounded towards zero; integers keep their dtype.")
+round_half_to_even = unary_function(mt.RoundHalfToEvenOp, "round_half_to_even",
+                            "Nearest integral value, ties to even (np.round).")
+round_half_away_from_zero = unary_function(mt.RoundHalfAwayFromZeroOp, "round_half_away_from_zero",
+                                   "Nearest integral value, ties away from zero.")
+exp2 = unary_function(mt.Exp2Op, "exp2", "2**x.")
+log2 = unary_function(mt.Log2Op, "log2", "Base-2 logarithm.")
+log10 = unary_function(mt.Log10Op, "log10", "Base-10 logarithm.")
+tan = unary_function(mt.TanOp, "tan", "Tangent.")
+arcsin = unary_function(mt.ArcsinOp, "arcsin", "Inverse sine (NaN outside [-1, 1]).")
+arccos = unary_function(mt.ArccosOp, "arccos", "Inverse cosine (NaN outside [-1, 1]).")
+arctan = unary_function(mt.ArctanOp, "arctan", "Inverse tangent.")
+sinh = unary_function(mt.SinhOp, "sinh", "Hyperbolic sine.")
+cosh = unary_function(mt.CoshOp, "cosh", "Hyperbolic cosine.")
+arcsinh = unary_function(mt.ArcsinhOp, "arcsinh", "Inverse hyperbolic sine.")
+arccosh = unary_function(mt.ArccoshOp, "arccosh", "Inverse hyperbolic cosine (NaN below 1).")
+arctanh = unary_function(mt.ArctanhOp, "arctanh", "Inverse hyperbolic tangent (+-inf at +-1).")
+erf = unary_function(mt.ErfOp, "erf", "The error function.")
+erfc = unary_function(mt.ErfcOp, "erfc", "1 - erf(x), accurate where erf(x) is near 1.")
+erfinv = unary_function(mt.ErfinvOp, "erfinv", "Inverse of erf on [-1, 1] (+-inf at +-1).")
+erfcinv = unary_function(mt.ErfcinvOp, "erfcinv", "Inverse of erfc on [0, 2] (inf at 0, -inf at 2).")
+gamma = unary_function(mt.GammaOp, "gamma", "The gamma function (scipy.special.gamma).")
+gammaln = unary_function(mt.GammalnOp, "gammaln", "log|gamma(x)| (scipy.special.gammaln).")
+psi = unary_function(mt.PsiOp, "psi", "The digamma function (scipy.special.psi).")
+digamma = psi
+isnan = unary_function(mt.IsNanOp, "isnan", "x is NaN (bool; False for integers).")
+isinf = unary_function(mt.IsInfOp, "isinf", "x is +inf or -inf (bool; False for integers).")
 
 
-def _binary(op: type, name: str, doc: str, widen_ints: bool = False) -> Callable[[Any, Any], Variable]:
-    def fn(x: Any, y: Any) -> Variable:
-        return elemwise(op, (x, y), f"T.{name}", widen_ints=widen_ints)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    return fn
+def arctan2(y: Any, x: Any) -> Variable:
+    """The angle of the point (x, y) in [-pi, pi], elementwise (`np.arctan2`)."""
+    return elemwise(mt.Arctan2Op, (y, x), "T.arctan2")
 
 
-neg = _unary(mt.NegOp, "neg", "-x (bool becomes int8).")
-abs = _unary(mt.AbsOp, "abs", "|x|.")
-sgn = _unary(mt.SignOp, "sgn", "-1, 0 or 1 by the sign of x.")
-sign = sgn
-exp = _unary(mt.ExpOp, "exp", "e**x.")
-log = _unary(mt.LogOp, "log", "Natural logarithm.")
-log1p = _unary(mt.Log1pOp, "log1p", "log(1 + x), accurate near 0.")
-expm1 = _unary(mt.Expm1Op, "expm1", "exp(x) - 1, accurate near 0.")
-sqrt = _unary(mt.SqrtOp, "sqrt", "Square root.")
-sin = _unary(mt.SinOp, "sin", "Sine.")
-cos = _unary(mt.CosOp, "cos", "Cosine.")
-tanh = _unary(mt.TanhOp, "tanh", "Hyperbolic tangent.")
-sigmoid = _unary(mt.SigmoidOp, "sigmoid", "1 / (1 + exp(-x)).")
-
-sub = _binary(mt.SubOp, "sub", "x - y.")
-true_div = _binary(mt.TrueDivOp, "true_div", "x / y in floating point.")
-int_div = _binary(mt.IntDivOp, "int_div", "floor(x / y), Python's //.")
-floor_div = int_div
-mod = _binary(mt.ModOp, "mod", "x % y; the sign follows y, as in Python.")
-pow = _binary(mt.PowOp, "pow", "x ** y.")
-maximum = _binary(mt.MaximumOp, "maximum", "Elementwise maximum (NaN-propagating).")
-minimum = _binary(mt.MinimumOp, "minimum", "Elementwise minimum (NaN-propagating).")
-eq = _binary(mt.EqOp, "eq", "x == y, elementwise (bool).", widen_ints=True)
-neq = _binary(mt.NeqOp, "neq", "x != y, elementwise (bool).", widen_ints=True)
-lt = _binary(mt.LtOp, "lt", "x < y, elementwise (bool).", widen_ints=True)
-le = _binary(mt.LeOp, "le", "x <= y, elementwise (bool).", widen_ints=True)
-gt = _binary(mt.GtOp, "gt", "x > y, elementwise (bool).", widen_ints=True)
-ge = _binary(mt.GeOp, "ge", "x >= y, elementwise (bool).", widen_ints=True)
-and_ = _binary(mt.AndOp, "and_", "Bitwise and (logical and on bool).")
-or_ = _binary(mt.OrOp, "or_", "Bitwise or (logical or on bool).")
-xor = _binary(mt.XorOp, "xor", "Bitwise xor (logical xor on bool).")
-bitwise_and, bitwise_or, bitwise_xor = and_, or_, xor
+_ROUND_MODES = {"half_to_even": round_half_to_even,
+                "half_away_from_zero": round_half_away_from_zero}
 
 
-def add(x: Any, y: Any, *more: Any) -> Variable:
-    """x + y (+ more terms, left to right)."""
-    out = elemwise(mt.AddOp, (x, y), "T.add")
-    for z in more:
-        out = elemwise(mt.AddOp, (out, z), "T.add")
-    return out
+def round(a: Any, mode: str | None = None) -> Variable:
+    """Round to the nearest integral value; `mode` is 'half_to_even' (the default, as
+    NumPy's `np.round` and Theano's `T.round`) or 'half_away_from_zero'."""
+    fn = _ROUND_MODES.get("half_to_even" if mode is None else mode)
+    if fn is None:
+        raise ValueError(f"T.round: mode must be 'half_to_even' or 'half_away_from_zero', "
+                         f"got {mode!r}" + at())
+    return fn(a)
 
 
-def mul(x: Any, y: Any, *more: Any) -> Variable:
-    """x * y (* more factors, left to right)."""
-    out = elemwise(mt.MulOp, (x, y), "T.mul")
-    for z in more:
-        out = elemwise(mt.MulOp, (out, z), "T.mul")
-    return out
+def inv(x: Any) -> Variable:
+    """1 / x in floating point (Theano's `T.inv`; integers give floats)."""
+    return true_div(1, x)
 
 
-def sqr(x: Any) -> Variable:
-    """x * x."""
+reciprocal = inv
+
+
+def _in_float(x: Any) -> Variable:
+    """x itself when it is floating point, else x cast by the rule of transcendental
+    functions (bool/int8/int16 -> float32, int32/int64 -> float64)."""
     x = as_tensor_variable(x)
-    return mul(x, x)
+    return x if dt.is_float(x.dtype) else cast(x, dt.float_dtype(x.dtype))
 
 
-def invert(x: Any) -> Variable:
-    """~x: logical not on bool, bitwise not on integers."""
-    x = as_tensor_variable(x)
-    if x.dtype == "bool":
-        return xor(x, True)
-    if x.dtype.startswith("int"):
-        return xor(x, -1)
-    raise TypeError(f"~ (invert) needs a bool or integer operand, got {x.dtype}" + at())
+def deg2rad(x: Any) -> Variable:
+    """Degrees to radians: x * (pi / 180); integers give floats as exp(x) does."""
+    return elemwise(mt.MulOp, (_in_float(x), np.pi / 180), "T.deg2rad")
 
 
-def clip(x: Any, a_min: Any, a_max: Any) -> Variable:
-    """min(max(x, a_min), a_max), elementwise."""
-    return minimum(maximum(x, a_min), a_max)
-
-
-def normalize_axes(axis: Any, ndim: int, fn: str) -> tuple[int, ...]:
-    """Sorted non-negative axes from None, an int or a sequence of ints (NumPy rules)."""
-    if axis is None:
-        return tuple(range(ndim))
-    items = axis if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for a in items:
-        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{fn}: axis must be None, an int or a tuple of ints, "
-                            f"got {axis!r}" + at())
-        if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(f"{fn}: axis {a} is out of bounds for a {ndim}-d "
-                                          "tensor" + at())
-        out.append(int(a) % ndim if ndim else int(a))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{fn}: duplicate value in axis {axis!r}" + at())
-    return tuple(sorted(out))
-
-
-def _reduce(op: type, x: Any, axis: Any, keepdims: bool, fn: str) -> Variable:
-    x = as_tensor_variable(x)
-    axes = normalize_axes(axis, x.ndim, fn)
-    loc = user_location()
-    out = apply(op, [x], fn, loc, axes=axes)
-    if keepdims and axes:
-        kept = iter(range(out.ndim))
-        pattern = tuple(-1 if i in axes else next(kept) for i in range(x.ndim))
-        out = apply(mt.DimShuffleOp, [out], fn, loc, pattern=pattern)
-    return out
-
-
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
-    """Sum over `axis` (all axes by default); bool and small ints accumulate in int64."""
-    return _reduce(mt.SumOp, x, axis, keepdims, "T.sum")
-
-
-def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
-    """Product over `axis` (all axes by default)."""
-    return _reduce(mt.ProdOp, x, axis, keepdims, "T.prod")
-
-
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
-    """Arithmetic mean over `axis`, in floating point."""
-    return _reduce(mt.MeanOp, x, axis, keepdims, "T.mean")
-
-
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
-    """Maximum over `axis` (NaN-propagating)."""
-    return _reduce(mt.MaxOp, x, axis, keepdims, "T.max")
-
-
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
-    """Minimum over `axis` (NaN-propagating)."""
-    return _reduce(mt.MinOp, x, axis, keepdims, "T.min")
-
-
-def dot(x: Any, y: Any) -> Variable:
-    """Matrix/vector products (NumPy's `dot` for ranks 1 and 2); a scalar operand
-    multiplies elementwise, as in Theano."""
-    if not isinstance(x, Variable) and not isinstance(y, Variable):
-        x = as_tensor_variable(x)
-    if builtins.min(_ndim(x), _ndim(y)) == 0:
-        return mul(x, y)
-    return apply(mt.DotOp, [as_tensor_variable(x), as_tensor_variable(y)], "T.dot")
-
-
-def matmul(x: Any, y: Any) -> Variable:
-    """`x @ y`: like `dot`, but scalar operands are an error (as in NumPy)."""
-    x, y = as_tensor_variable(x), as_tensor_variable(y)
-    if x.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"@ (matmul): operands must not be scalars (got ranks {x.ndim} and "
-                         f"{y.ndim}); use * for scaling" + at())
-    return apply(mt.DotOp, [x, y], "@ (matmul)")
-
-
-def _ndim(x: Any) -> int:
-    return x.ndim if isinstance(x, Variable) else np.ndim(x)
+def rad2deg(x: Any) -> Variable:
+    """Radians to degrees: x * (180 / pi); integers give floats as exp(x) does."""
+    return elemwise(mt.MulOp, (_in_float(x), 180 / np.pi), "T.rad2deg")
 
 
 __all__ = [
-    "neg", "abs", "sgn", "sign", "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh",
-    "sigmoid", "add", "sub", "mul", "true_div", "int_div", "floor_div", "mod", "pow",
-    "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge", "and_", "or_", "xor",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "sqr", "clip", "sum", "prod", "mean",
-    "max", "min", "dot", "matmul",
+    "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "sigmoid", "floor",
+    "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "exp2",
+    "log2", "log10", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "arcsinh", "arccosh", "arctanh", "erf", "erfc", "erfinv", "erfcinv", "gamma", "gammaln",
+    "psi", "digamma", "isnan", "isinf", "inv", "reciprocal", "deg2rad", "rad2deg",
 ]

@@ -17,8 +17,11 @@ from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.srcloc import at
-from mlc.tensor.basic import as_tensor_variable, cast, reshape, switch
-from mlc.tensor.math import _reduce, abs, log, maximum, mul, normalize_axes, sigmoid, sum
+from mlc.tensor.basic import as_tensor_variable, normalize_axes
+from mlc.tensor.elemwise import abs, cast, maximum, mul, switch
+from mlc.tensor.math import log, sigmoid
+from mlc.tensor.reduce import reduction, sum
+from mlc.tensor.structure import reshape
 from mlc.tensor.variable import Variable, apply
 
 
@@ -61,7 +64,7 @@ def log_softmax(c: Any, axis: int = -1) -> Variable:
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Variable:
     """log(sum(exp(x), axis)) without overflow (scipy.special.logsumexp): a row of -inf
     gives -inf, an empty reduction -inf."""
-    return _reduce(mt.LogSumExpOp, x, axis, keepdims, "T.logsumexp")
+    return reduction(mt.LogSumExpOp, x, axis, keepdims, "T.logsumexp")
 
 
 def to_one_hot(y: Any, nb_class: Any, dtype: Optional[str] = None) -> Variable:

@@ -25,8 +25,9 @@ from mlc.dialects import mt
 from mlc.dialects.dtypes import DYN
 from mlc.sharedvalue import SharedVariable, shared
 from mlc.srcloc import at
-from mlc.tensor.basic import as_tensor_variable, cast, constant, dimshuffle
-from mlc.tensor.math import add, mul
+from mlc.tensor.basic import as_tensor_variable, constant
+from mlc.tensor.elemwise import add, cast, mul
+from mlc.tensor.structure import dimshuffle
 from mlc.tensor.variable import Constant, Variable, apply
 
 Shape = tuple[tuple[int, ...], list[Variable]]

@@ -75,11 +75,11 @@ class Variable(SlotState):
     @property
     def shape(self) -> "Variable":
         """The symbolic shape, an int64 vector of length ndim (`x.shape[0]` works)."""
-        return _basic.shape(self)
+        return _structure.shape(self)
 
     @property
     def T(self) -> "Variable":
-        return _basic.transpose(self)
+        return _structure.transpose(self)
 
     def __repr__(self) -> str:
         if self.name:
@@ -104,95 +104,95 @@ class Variable(SlotState):
 
     # -- arithmetic -------------------------------------------------------------------
     def __add__(self, other: Any) -> "Variable":
-        return _math.add(self, other)
+        return _elemwise.add(self, other)
 
     def __radd__(self, other: Any) -> "Variable":
-        return _math.add(other, self)
+        return _elemwise.add(other, self)
 
     def __sub__(self, other: Any) -> "Variable":
-        return _math.sub(self, other)
+        return _elemwise.sub(self, other)
 
     def __rsub__(self, other: Any) -> "Variable":
-        return _math.sub(other, self)
+        return _elemwise.sub(other, self)
 
     def __mul__(self, other: Any) -> "Variable":
-        return _math.mul(self, other)
+        return _elemwise.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Variable":
-        return _math.mul(other, self)
+        return _elemwise.mul(other, self)
 
     def __truediv__(self, other: Any) -> "Variable":
-        return _math.true_div(self, other)
+        return _elemwise.true_div(self, other)
 
     def __rtruediv__(self, other: Any) -> "Variable":
-        return _math.true_div(other, self)
+        return _elemwise.true_div(other, self)
 
     def __floordiv__(self, other: Any) -> "Variable":
-        return _math.int_div(self, other)
+        return _elemwise.int_div(self, other)
 
     def __rfloordiv__(self, other: Any) -> "Variable":
-        return _math.int_div(other, self)
+        return _elemwise.int_div(other, self)
 
     def __mod__(self, other: Any) -> "Variable":
-        return _math.mod(self, other)
+        return _elemwise.mod(self, other)
 
     def __rmod__(self, other: Any) -> "Variable":
-        return _math.mod(other, self)
+        return _elemwise.mod(other, self)
 
     def __pow__(self, other: Any) -> "Variable":
-        return _math.pow(self, other)
+        return _elemwise.pow(self, other)
 
     def __rpow__(self, other: Any) -> "Variable":
-        return _math.pow(other, self)
+        return _elemwise.pow(other, self)
 
     def __matmul__(self, other: Any) -> "Variable":
-        return _math.matmul(self, other)
+        return _linalg.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> "Variable":
-        return _math.matmul(other, self)
+        return _linalg.matmul(other, self)
 
     def __neg__(self) -> "Variable":
-        return _math.neg(self)
+        return _elemwise.neg(self)
 
     def __pos__(self) -> "Variable":
         return self
 
     def __abs__(self) -> "Variable":
-        return _math.abs(self)
+        return _elemwise.abs(self)
 
     # -- comparisons and bitwise ops (`==` stays identity: use T.eq) ------------------
     def __lt__(self, other: Any) -> "Variable":
-        return _math.lt(self, other)
+        return _elemwise.lt(self, other)
 
     def __le__(self, other: Any) -> "Variable":
-        return _math.le(self, other)
+        return _elemwise.le(self, other)
 
     def __gt__(self, other: Any) -> "Variable":
-        return _math.gt(self, other)
+        return _elemwise.gt(self, other)
 
     def __ge__(self, other: Any) -> "Variable":
-        return _math.ge(self, other)
+        return _elemwise.ge(self, other)
 
     def __and__(self, other: Any) -> "Variable":
-        return _math.and_(self, other)
+        return _elemwise.and_(self, other)
 
     def __rand__(self, other: Any) -> "Variable":
-        return _math.and_(other, self)
+        return _elemwise.and_(other, self)
 
     def __or__(self, other: Any) -> "Variable":
-        return _math.or_(self, other)
+        return _elemwise.or_(self, other)
 
     def __ror__(self, other: Any) -> "Variable":
-        return _math.or_(other, self)
+        return _elemwise.or_(other, self)
 
     def __xor__(self, other: Any) -> "Variable":
-        return _math.xor(self, other)
+        return _elemwise.xor(self, other)
 
     def __rxor__(self, other: Any) -> "Variable":
-        return _math.xor(other, self)
+        return _elemwise.xor(other, self)
 
     def __invert__(self) -> "Variable":
-        return _math.invert(self)
+        return _elemwise.invert(self)
 
     __hash__ = object.__hash__
 
@@ -209,85 +209,85 @@ class Variable(SlotState):
         return _indexing.inc_subtensor(self, y)
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _math.sum(self, axis, keepdims)
+        return _reduce.sum(self, axis, keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _math.mean(self, axis, keepdims)
+        return _reduce.mean(self, axis, keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _math.max(self, axis, keepdims)
+        return _reduce.max(self, axis, keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _math.min(self, axis, keepdims)
+        return _reduce.min(self, axis, keepdims)
 
     def prod(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _math.prod(self, axis, keepdims)
+        return _reduce.prod(self, axis, keepdims)
 
     def dot(self, other: Any) -> "Variable":
-        return _math.dot(self, other)
+        return _linalg.dot(self, other)
 
     def clip(self, a_min: Any, a_max: Any) -> "Variable":
-        return _math.clip(self, a_min, a_max)
+        return _elemwise.clip(self, a_min, a_max)
 
     def round(self, mode: Optional[str] = None) -> "Variable":
-        return _elemwise_math.round(self, mode)
+        return _math.round(self, mode)
 
     def astype(self, dtype: Any) -> "Variable":
-        return _basic.cast(self, dtype)
+        return _elemwise.cast(self, dtype)
 
     def reshape(self, *shape: Any, ndim: Optional[int] = None) -> "Variable":
-        return _basic.reshape(self, shape[0] if len(shape) == 1 else shape, ndim=ndim)
+        return _structure.reshape(self, shape[0] if len(shape) == 1 else shape, ndim=ndim)
 
     def dimshuffle(self, *pattern: Any) -> "Variable":
-        return _basic.dimshuffle(self, *pattern)
+        return _structure.dimshuffle(self, *pattern)
 
     def transpose(self, *axes: Any) -> "Variable":
-        return _basic.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+        return _structure.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     def flatten(self, ndim: int = 1, outdim: Optional[int] = None) -> "Variable":
-        return _structure2.flatten(self, ndim, outdim)
+        return _structure.flatten(self, ndim, outdim)
 
     def ravel(self) -> "Variable":
-        return _structure2.flatten(self)
+        return _structure.flatten(self)
 
     def squeeze(self, axis: Any = None) -> "Variable":
-        return _structure2.squeeze(self, axis)
+        return _structure.squeeze(self, axis)
 
     def repeat(self, repeats: Any, axis: Optional[int] = None) -> "Variable":
-        return _structure2.repeat(self, repeats, axis)
+        return _structure.repeat(self, repeats, axis)
 
     def argmax(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _structure2_math.argmax(self, axis, keepdims)
+        return _reduce.argmax(self, axis, keepdims)
 
     def argmin(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _structure2_math.argmin(self, axis, keepdims)
+        return _reduce.argmin(self, axis, keepdims)
 
     def any(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _structure2_math.any(self, axis, keepdims)
+        return _reduce.any(self, axis, keepdims)
 
     def all(self, axis: Any = None, keepdims: bool = False) -> "Variable":
-        return _structure2_math.all(self, axis, keepdims)
+        return _reduce.all(self, axis, keepdims)
 
     def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> "Variable":
-        return _structure2_math.var(self, axis, ddof, keepdims)
+        return _reduce.var(self, axis, ddof, keepdims)
 
     def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> "Variable":
-        return _structure2_math.std(self, axis, ddof, keepdims)
+        return _reduce.std(self, axis, ddof, keepdims)
 
     def cumsum(self, axis: Optional[int] = None) -> "Variable":
-        return _structure2_math.cumsum(self, axis)
+        return _reduce.cumsum(self, axis)
 
     def cumprod(self, axis: Optional[int] = None) -> "Variable":
-        return _structure2_math.cumprod(self, axis)
+        return _reduce.cumprod(self, axis)
 
     def sort(self, axis: Optional[int] = -1, kind: str = "quicksort", order: Any = None) -> "Variable":
-        return _structure2_math.sort(self, axis, kind, order)
+        return _sort.sort(self, axis, kind, order)
 
     def argsort(self, axis: Optional[int] = -1, kind: str = "quicksort", order: Any = None) -> "Variable":
-        return _structure2_math.argsort(self, axis, kind, order)
+        return _sort.argsort(self, axis, kind, order)
 
     def nonzero(self, return_matrix: bool = False) -> Any:
-        return _structure2_math.nonzero(self, return_matrix)
+        return _indexing.nonzero(self, return_matrix)
 
     def eval(self, inputs_to_values: Optional[dict] = None, **kwargs: Any) -> np.ndarray:
         """The value of this variable for `{input: value}` (Theano's `x.eval()`): it is
@@ -364,10 +364,11 @@ def apply_node(op: "type[MtOp]", inputs: Sequence[Variable], params: dict[str, A
 
 
 # Operator methods dispatch to the function modules, which import this one first.
-from mlc.tensor import basic as _basic  # noqa: E402
-from mlc.tensor import elemwise_math as _elemwise_math  # noqa: E402
-from mlc.tensor import math as _math  # noqa: E402
-from mlc.tensor import subtensor as _subtensor  # noqa: E402
-from mlc.tensor import structure2 as _structure2  # noqa: E402
-from mlc.tensor import structure2_math as _structure2_math  # noqa: E402
+from mlc.tensor import elemwise as _elemwise  # noqa: E402
 from mlc.tensor import indexing as _indexing  # noqa: E402
+from mlc.tensor import linalg as _linalg  # noqa: E402
+from mlc.tensor import math as _math  # noqa: E402
+from mlc.tensor import reduce as _reduce  # noqa: E402
+from mlc.tensor import sort as _sort  # noqa: E402
+from mlc.tensor import structure as _structure  # noqa: E402
+from mlc.tensor import subtensor as _subtensor  # noqa: E402

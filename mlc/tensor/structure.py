@@ -1,13 +1,15 @@
-"""Shape and structure functions: `T.flatten`, `T.squeeze`, `T.expand_dims`,
-`T.concatenate`/`T.join`, `T.stack`, `T.split`, `T.repeat`, `T.tile`, `T.alloc`,
-`T.zeros`/`T.ones` (and `_like`), `T.fill`, `T.arange`, `T.eye`, `T.identity_like`,
-`T.diag`, `T.specify_shape` and `reshape` to symbolic sizes.
+"""The structure family of the frontend: shapes, reshapes, dimshuffles and the
+functions that build, join and cut tensors (`T.shape`, `T.reshape`, `T.dimshuffle`,
+`T.transpose`, `T.flatten`, `T.squeeze`, `T.expand_dims`, `T.concatenate`/`T.join`,
+`T.stack`, `T.split`, `T.repeat`, `T.tile`, `T.alloc`, `T.zeros`/`T.ones` (and
+`_like`), `T.fill`, `T.arange`, `T.eye`, `T.identity_like`, `T.diag`,
+`T.specify_shape`), and the size helpers the other families share.
 
 Sizes may be Python ints or symbolic integer scalars such as `x.shape[0]`; a symbolic
 vector of static length (such as `x.shape`) stands for its entries. Sizes known at
 build time (ints, constants, `x.shape[i]` of a static dim) go into the result type; the
-others become 0-d int64 operands of the `mt` op (dialects/mt/structure2.py). Repeat and
-tile are `mt.alloc` of a broadcast view followed by a reshape, one pass over the result.
+others become 0-d int64 operands of the `mt` op. Repeat and tile are `mt.alloc` of a
+broadcast view followed by a reshape, one pass over the result.
 """
 
 from __future__ import annotations
@@ -20,12 +22,96 @@ from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
 from mlc.srcloc import at
-from mlc.tensor.basic import as_tensor_variable, cast, constant, dimshuffle, weak_dtype
-from mlc.tensor.math import mul, normalize_axes
+from mlc.tensor.basic import as_tensor_variable, constant, normalize_axes, weak_dtype
+from mlc.tensor.elemwise import cast, mul
 from mlc.tensor.variable import Constant, Variable, apply
+
 
 Size = Union[int, Variable]
 """A size: a static int or a 0-d int64 variable."""
+
+
+def _parse_pattern(x: Variable, pattern: Sequence[Any]) -> tuple[int, ...]:
+    if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+        pattern = pattern[0]
+    out = []
+    for p in pattern:
+        if p == "x":
+            out.append(-1)
+        elif isinstance(p, (int, np.integer)) and not isinstance(p, bool) and 0 <= p < x.ndim:
+            out.append(int(p))
+        else:
+            raise ValueError(f"dimshuffle: invalid entry {p!r} in pattern {list(pattern)} for a "
+                             f"{x.ndim}-d input (entries are input axes or 'x')" + at())
+    return tuple(out)
+
+
+def dimshuffle(x: Any, *pattern: Any) -> Variable:
+    """Theano's DimShuffle: `x.dimshuffle(1, 'x', 0)` reorders axes and inserts
+    broadcastable ones; axes left out must be broadcastable."""
+    x = as_tensor_variable(x)
+    perm = _parse_pattern(x, pattern)
+    if perm == tuple(range(x.ndim)):
+        return x
+    return apply(mt.DimShuffleOp, [x], "dimshuffle", pattern=perm)
+
+
+def transpose(x: Any, axes: Optional[Sequence[int]] = None) -> Variable:
+    """Permute the axes (reverse them by default), like `numpy.transpose`."""
+    x = as_tensor_variable(x)
+    if axes is None:
+        axes = tuple(reversed(range(x.ndim)))
+    norm = tuple(int(a) + x.ndim if int(a) < 0 else int(a) for a in axes)
+    if sorted(norm) != list(range(x.ndim)):
+        raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the "
+                         f"{x.ndim} axes" + at())
+    return dimshuffle(x, norm)
+
+
+def _static_shape(shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, Constant):
+        shape = shape.data.tolist()
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"reshape: the shape must be a tuple of ints (symbolic shapes are not "
+                        f"supported yet), got {shape!r}" + at())
+    dims = []
+    for s in shape:
+        if isinstance(s, Constant) and s.ndim == 0:
+            s = s.data.item()
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"reshape: shape entries must be ints (symbolic sizes are not "
+                            f"supported yet), got {s!r}" + at())
+        dims.append(int(s))
+    return tuple(dims)
+
+
+def reshape(x: Any, shape: Any, ndim: Optional[int] = None) -> Variable:
+    """C-order reshape to a tuple of ints or symbolic integer scalars (such as
+    `x.shape[0]`), one of which may be -1."""
+    x = as_tensor_variable(x)
+    if _symbolic_shape(shape):
+        return symbolic_reshape(x, shape, ndim)
+    dims = _static_shape(shape)
+    if ndim is not None and ndim != len(dims):
+        raise ValueError(f"reshape: ndim={ndim} but the shape {dims} has {len(dims)} "
+                         "entries" + at())
+    if dims == x.type.dims:
+        return x
+    return apply(mt.ReshapeOp, [x], "reshape", shape=dims)
+
+
+def _symbolic_shape(shape: Any) -> bool:
+    if isinstance(shape, Variable):
+        return not isinstance(shape, Constant)
+    return isinstance(shape, (list, tuple)) and any(
+        isinstance(s, Variable) and not isinstance(s, Constant) for s in shape)
+
+
+def shape(x: Any) -> Variable:
+    """The symbolic shape of `x`: an int64 vector of static length `x.ndim`."""
+    return apply(mt.ShapeOp, [as_tensor_variable(x)], "shape")
 
 
 def _static_dim(v: Variable) -> Optional[int]:
@@ -95,6 +181,27 @@ def mul_sizes(a: Size, b: Size) -> Size:
     if a == 1 or b == 1:
         return b if a == 1 else a
     return mul(a, b)
+
+
+def axes_size(x: Variable, axes: Sequence[int]) -> Size:
+    """The number of elements of x over `axes`: an int when all their sizes are static."""
+    n: Size = 1
+    for a in axes:
+        n = mul_sizes(n, dim(x, a))
+    return n
+
+
+def along_axis(op: type, x: Any, axis: Any, fn: str) -> Variable:
+    """`op` applied along one axis of x, or along the flattened x when `axis` is None
+    (NumPy's rule for cumsum and sort)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        x, ax = flatten(x), 0
+    else:
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{fn}: axis must be None or an int, got {axis!r}" + at())
+        ax = normalize_axes(axis, x.ndim, fn)[0]
+    return apply(op, [x], fn, axis=ax)
 
 
 def reshape_to(x: Variable, sizes: Sequence[Size], fn: str) -> Variable:
@@ -432,8 +539,8 @@ def diag(v: Any, k: int = 0) -> Variable:
 
 
 __all__ = [
-    "specify_shape", "flatten", "ravel", "squeeze", "expand_dims", "shape_padleft",
-    "shape_padright", "shape_padaxis", "concatenate", "join", "stack", "split", "repeat",
-    "tile", "alloc", "zeros", "ones", "zeros_like", "ones_like", "fill", "arange", "eye",
-    "identity_like", "diag",
+    "shape", "reshape", "dimshuffle", "transpose", "specify_shape", "flatten", "ravel",
+    "squeeze", "expand_dims", "shape_padleft", "shape_padright", "shape_padaxis",
+    "concatenate", "join", "stack", "split", "repeat", "tile", "alloc", "zeros", "ones",
+    "zeros_like", "ones_like", "fill", "arange", "eye", "identity_like", "diag",
 ]

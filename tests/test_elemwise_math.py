@@ -317,7 +317,7 @@ def test_frontend_functions_through_mlc_function():
             T.arccos(x), T.arctan(x), T.arctan2(x, -1.0), T.sinh(x), T.cosh(x), T.arcsinh(x),
             T.arccosh(x), T.arctanh(x), T.erf(x), T.erfc(x), T.erfinv(x), T.erfcinv(x),
             T.gamma(x), T.gammaln(x), T.psi(x), T.isnan(x), T.isinf(x), T.inv(x),
-            T.reciprocal(x), T.deg2rad(x), T.rad2deg(x), T.sqr(x), T.clip(x, -1.0, 1.5)]
+            T.reciprocal(x), T.deg2rad(x), T.rad2deg(x), T.sqr(x), T.clip(x, -1.0, 1.5), T.cbrt(x)]
     f = mlc.function([x], outs)
     v = np.array([-2.5, -1.0, -0.5, 0.0, 0.5, 0.9, 1.5, 2.5, 3.0, np.nan, np.inf, -np.inf])
     with np.errstate(all="ignore"):
@@ -326,7 +326,8 @@ def test_frontend_functions_through_mlc_function():
                 np.arccos(v), np.arctan(v), np.arctan2(v, -1.0), np.sinh(v), np.cosh(v),
                 np.arcsinh(v), np.arccosh(v), np.arctanh(v), sc.erf(v), sc.erfc(v),
                 sc.erfinv(v), sc.erfcinv(v), sc.gamma(v), sc.gammaln(v), sc.psi(v), np.isnan(v),
-                np.isinf(v), 1 / v, 1 / v, np.deg2rad(v), np.rad2deg(v), v * v, np.clip(v, -1.0, 1.5)]
+                np.isinf(v), 1 / v, 1 / v, np.deg2rad(v), np.rad2deg(v), v * v, np.clip(v, -1.0, 1.5),
+                np.cbrt(v)]
     for got, w, var in zip(f(v), want, outs):
         check(got, w, 1e-12)
         assert var.dtype == w.dtype.name

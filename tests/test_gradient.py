@@ -248,3 +248,14 @@ def test_theano_tensor_aliases() -> None:
     for op in (T.Rop, T.Lop):  # x * 3 is linear: the product does not need x
         f = mlc.function([x, v], op(x * 3, x, v), on_unused_input="ignore")
         np.testing.assert_array_equal(f([1.0], [2.0]), [6.0])
+
+
+def test_grad_of_cbrt_matches_finite_differences_on_both_signs():
+    """The worked example of docs/extending.md: d cbrt(x) / dx = 1 / (3 cbrt(x)^2)."""
+    x = T.dvector("x")
+    g = mlc.function([x], mlc.grad(T.cbrt(x).sum(), x))
+    v = np.array([-8.0, -0.7, 0.3, 2.0, 27.0])
+    eps = 1e-6
+    fd = (np.cbrt(v + eps) - np.cbrt(v - eps)) / (2 * eps)
+    np.testing.assert_allclose(g(v), fd, rtol=1e-7)
+    np.testing.assert_allclose(g(v), 1 / (3 * np.cbrt(v) ** 2), rtol=1e-14)

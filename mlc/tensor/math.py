@@ -43,6 +43,7 @@ round_half_away_from_zero = unary_function(mt.RoundHalfAwayFromZeroOp, "round_ha
 exp2 = unary_function(mt.Exp2Op, "exp2", "2**x.")
 log2 = unary_function(mt.Log2Op, "log2", "Base-2 logarithm.")
 log10 = unary_function(mt.Log10Op, "log10", "Base-10 logarithm.")
+cbrt = unary_function(mt.CbrtOp, "cbrt", "Cube root (negative for x < 0, as np.cbrt).")
 tan = unary_function(mt.TanOp, "tan", "Tangent.")
 arcsin = unary_function(mt.ArcsinOp, "arcsin", "Inverse sine (NaN outside [-1, 1]).")
 arccos = unary_function(mt.ArccosOp, "arccos", "Inverse cosine (NaN outside [-1, 1]).")
@@ -111,7 +112,7 @@ def rad2deg(x: Any) -> Variable:
 __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "sigmoid", "floor",
     "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "exp2",
-    "log2", "log10", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "log2", "log10", "cbrt", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "arcsinh", "arccosh", "arctanh", "erf", "erfc", "erfinv", "erfcinv", "gamma", "gammaln",
     "psi", "digamma", "isnan", "isinf", "inv", "reciprocal", "deg2rad", "rad2deg",
 ]

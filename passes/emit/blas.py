@@ -159,4 +159,4 @@ def emit_dot(em: CWriter, op: blas.DotOp) -> None:
 
 HANDLERS: dict[type[Operation], Handler] = {
     blas.GemmOp: emit_gemm, blas.GemvOp: emit_gemv, blas.DotOp: emit_dot,
-}  # type: ignore[dict-item]
+}

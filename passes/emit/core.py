@@ -170,4 +170,4 @@ HANDLERS: dict[type[Operation], Handler] = {
     memref.StoreOp: emit_store, func.CallOp: emit_call, func.ReturnOp: emit_return,
     memref.AllocOp: emit_alloc, loop.AllocOutputOp: emit_alloc_output,
     loop.ConstantOp: emit_loop_constant, loop.CheckOp: emit_check,
-}  # type: ignore[dict-item]
+}

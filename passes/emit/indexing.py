@@ -82,4 +82,4 @@ def emit_slice_bounds(em: CWriter, op: loop.SliceBoundsOp) -> None:
 
 HANDLERS: dict[type[Operation], Handler] = {
     loop.SubviewOp: emit_subview, loop.SliceOp: emit_slice, loop.SliceBoundsOp: emit_slice_bounds,
-}  # type: ignore[dict-item]
+}

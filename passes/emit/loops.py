@@ -123,4 +123,4 @@ def polls(op: scf.ForOp) -> bool:
     return True
 
 
-HANDLERS: dict[type[Operation], Handler] = {scf.ForOp: emit_for}  # type: ignore[dict-item]
+HANDLERS: dict[type[Operation], Handler] = {scf.ForOp: emit_for}

@@ -106,4 +106,4 @@ def emit_sort(em: CWriter, op: loop.SortOp) -> None:
     em.line(f"if ({call}) {em.fail(1, [])}")
 
 
-HANDLERS: dict[type[Operation], Handler] = {loop.SortOp: emit_sort}  # type: ignore[dict-item]
+HANDLERS: dict[type[Operation], Handler] = {loop.SortOp: emit_sort}

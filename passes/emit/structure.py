@@ -46,4 +46,4 @@ def emit_diagonal(em: CWriter, op: loop.DiagonalOp) -> None:
 HANDLERS: dict[type[Operation], Handler] = {
     loop.BroadcastOp: emit_broadcast, loop.DimShuffleOp: emit_dimshuffle,
     loop.ReshapeOp: emit_reshape, loop.DiagonalOp: emit_diagonal,
-}  # type: ignore[dict-item]
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from io import StringIO
-from typing import Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType
@@ -136,9 +136,10 @@ class CWriter(ABC):
         return f"{d.ptr}[{' + '.join(terms) or '0'}]"
 
 
-Handler = Callable[[CWriter, Operation], None]
-"""An op handler: writes the C of one op through the emitter."""
+Handler = Callable[[CWriter, Any], None]
+"""An op handler `(em, op)`: writes the C of one op (of the class it is keyed by) through
+the emitter."""
 
-CodeRule = Callable[[CWriter, Operation, list[str]], str]
+CodeRule = Callable[[CWriter, Any, list[str]], str]
 """A `code_for_op` entry: the C expression of a one-result scalar op, from the C names
 of its operands."""

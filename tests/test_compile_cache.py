@@ -20,7 +20,6 @@ import sys
 import textwrap
 import time
 
-import numpy as np
 import pytest
 
 from mlc.runtime import CacheWarning, UnsafeCacheDirError, cache_get, cache_put, compile_c

@@ -26,7 +26,6 @@ import mlc
 import mlc.tensor as T
 from mlc.compile import cache
 from mlc.compile.hashing import graph_hash
-from mlc.runtime import compile as rt_compile
 
 
 @pytest.fixture(scope="module")

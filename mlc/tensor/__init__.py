@@ -6,8 +6,8 @@ NumPy-named functions. Everything here builds light graph nodes (`variable.py`) 
 `mlc.function` translates into the `mt` dialect.
 """
 
-# variable.py first: it loads the function modules its operator methods call
 from mlc.tensor.variable import Apply, Constant, Variable  # noqa: I001
+from mlc.tensor.operators import install_operators
 
 from mlc.tensor import nnet
 from mlc.tensor import random as random
@@ -28,6 +28,7 @@ from mlc.tensor.structure import *  # noqa: F401,F403
 from mlc.tensor.structure import __all__ as _structure_names
 from mlc.tensor.type import CONSTRUCTORS, TensorType
 
+install_operators(Variable)
 globals().update(CONSTRUCTORS)
 
 TensorVariable = Variable

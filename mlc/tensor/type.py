@@ -9,15 +9,13 @@ nodes runs the dialect's own `infer` rules. Theano's broadcastable flag is a sta
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import Any, Callable, ClassVar, Optional, Sequence
 
+from mlc.config import config
 from mlc.dialects import dtypes as dt
 from mlc.dialects.dtypes import DYN, MAX_RANK
-from mlc.srcloc import at
+from mlc.srcloc import at, user_location
 from mlc.tensor.slots import SlotState
-
-if TYPE_CHECKING:
-    from mlc.tensor.variable import Variable
 
 
 def _normalise_dims(broadcastable: Optional[Sequence[Any]], shape: Optional[Sequence[Any]]) -> tuple[int, ...]:
@@ -47,6 +45,9 @@ class TensorType(SlotState):
     """
 
     __slots__ = ("dtype", "dims", "mt")
+    variable_class: ClassVar[Callable[..., Any]]
+    """The class that calling a type instantiates: `Variable`, set by variable.py where
+    it is defined (Theano's `TensorType.Variable`), so types never import the nodes."""
 
     def __init__(self, dtype: Any, broadcastable: Optional[Sequence[Any]] = None,
                  shape: Optional[Sequence[Any]] = None) -> None:
@@ -81,10 +82,9 @@ class TensorType(SlotState):
         """Static shape with None for dynamic dims (PyTensor's `type.shape`)."""
         return tuple(None if d == DYN else d for d in self.dims)
 
-    def __call__(self, name: Optional[str] = None) -> "Variable":
-        from mlc.tensor.variable import Variable
-        from mlc.srcloc import user_location
-        return Variable(self, None, None, name, user_location())
+    def __call__(self, name: Optional[str] = None) -> Any:
+        """A fresh graph input of this type (a `Variable`)."""
+        return self.variable_class(self, None, None, name, user_location())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TensorType) and (self.dtype, self.dims) == (other.dtype, other.dims)
@@ -105,36 +105,32 @@ _KIND_DIMS = {"scalar": (), "vector": (DYN,), "matrix": (DYN, DYN), "row": (1, D
               "col": (DYN, 1), "tensor3": (DYN,) * 3, "tensor4": (DYN,) * 4}
 
 
-def _variable(kind: str, dtype: Any, name: Optional[str]) -> "Variable":
+def _variable(kind: str, dtype: Any, name: Optional[str]) -> Any:
     if dtype is None:
-        from mlc.config import config
         dtype = config.floatX
     if str(dtype).startswith("complex"):
         raise TypeError(f"complex dtypes are not supported yet: cannot make a {dtype} {kind}")
-    ty = TensorType.make(dt.check_dtype(dtype), _KIND_DIMS[kind])
-    from mlc.tensor.variable import Variable
-    from mlc.srcloc import user_location
-    return Variable(ty, None, None, name, user_location())
+    return TensorType.make(dt.check_dtype(dtype), _KIND_DIMS[kind])(name)
 
 
-def _generic(kind: str) -> Callable[..., "Variable"]:
-    def make(name: Optional[str] = None, dtype: Any = None) -> "Variable":
+def _generic(kind: str) -> Callable[..., Any]:
+    def make(name: Optional[str] = None, dtype: Any = None) -> Any:
         return _variable(kind, dtype, name)
     make.__name__ = make.__qualname__ = kind
     make.__doc__ = f"A symbolic {kind}; dtype defaults to mlc.config.floatX."
     return make
 
 
-def _typed(prefix: str, kind: str) -> Callable[..., "Variable"]:
+def _typed(prefix: str, kind: str) -> Callable[..., Any]:
     dtype = _PREFIX_DTYPES[prefix]
 
-    def make(name: Optional[str] = None) -> "Variable":
+    def make(name: Optional[str] = None) -> Any:
         return _variable(kind, dtype, name)
     make.__name__ = make.__qualname__ = prefix + kind
     make.__doc__ = f"A symbolic {dtype} {kind}."
     return make
 
 
-CONSTRUCTORS: dict[str, Callable[..., "Variable"]] = {
+CONSTRUCTORS: dict[str, Callable[..., Any]] = {
     kind: _generic(kind) for kind in _KIND_DIMS}
 CONSTRUCTORS.update({p + kind: _typed(p, kind) for p in _PREFIX_DTYPES for kind in _KIND_DIMS})

@@ -23,7 +23,7 @@ INSTALLED = {"dialects": "mlc.dialects", "passes": "mlc.passes", "runtime": "mlc
 ALIASES = {"mlc": "mlc", "mt": "mlc.dialects.mt", "T": "mlc.tensor", "math": "xdsl.dialects.math",
            "arith": "xdsl.dialects.arith", "np": "numpy"}
 INSTANCES = {"em": ("mlc.passes.emit.writer", "CWriter"), "L": ("mlc.passes.mt_to_loop.builder", "FuncLowering"),
-             "kb": ("mlc.passes.loop_to_scf.builder", "KernelBuilder")}
+             "kb": ("mlc.passes.loop_to_scf.builder", "KernelBuilder"), "x": ("mlc.tensor", "Variable")}
 """The guide's names for the objects a rule receives."""
 XDSL_NAMES = {"ModulePass", "DenseArrayBase", "TensorType"}
 PATH = re.compile(r"^[\w.<>-]+(/[\w.<>-]+)+/?$")
@@ -48,9 +48,10 @@ def module_of(path: str) -> str:
     return ".".join(parts)
 
 
-def definitions() -> dict[str, str]:
-    """Name -> the module that defines it, for top-level and class-body names."""
-    found: dict[str, str] = {}
+def definitions() -> dict[str, tuple[str, str | None]]:
+    """Name -> (the module that defines it, the class whose body does, or None), for
+    top-level and class-body names."""
+    found: dict[str, tuple[str, str | None]] = {}
     for top in SOURCES:
         for dirpath, _, files in os.walk(os.path.join(ROOT, top)):
             for name in files:
@@ -59,10 +60,11 @@ def definitions() -> dict[str, str]:
                 path = os.path.relpath(os.path.join(dirpath, name), ROOT)
                 with open(os.path.join(ROOT, path), encoding="utf-8") as f:
                     tree = ast.parse(f.read())
-                bodies = [tree.body] + [n.body for n in tree.body if isinstance(n, ast.ClassDef)]
-                for node in (n for body in bodies for n in body):
-                    for target in _names(node):
-                        found.setdefault(target, module_of(path))
+                bodies = [(tree.body, None)] + [(n.body, n.name) for n in tree.body if isinstance(n, ast.ClassDef)]
+                for body, owner in bodies:
+                    for node in body:
+                        for target in _names(node):
+                            found.setdefault(target, (module_of(path), owner))
     return found
 
 
@@ -101,14 +103,15 @@ def resolve(dotted: str, defs: dict[str, str]) -> bool:
     if head in ALIASES:
         obj = importlib.import_module(ALIASES[head])
     elif head in defs:
-        obj = getattr(importlib.import_module(defs[head]), head)
+        module, owner = defs[head]
+        obj = importlib.import_module(module)
+        for attr in ([owner] if owner else []) + [head]:
+            obj = getattr(obj, attr, None)
     else:
         return False
     for attr in rest:
-        if not hasattr(obj, attr):
-            return False
-        obj = getattr(obj, attr)
-    return True
+        obj = getattr(obj, attr, None)
+    return obj is not None
 
 
 def test_every_path_the_guide_mentions_exists():

@@ -5,7 +5,9 @@ Shared by every family module of passes/grad (elemwise, math, nnet, ...).
 
 An arithmetic operator on an `Expr` makes the mt op (`+` AddOp, `-` SubOp, `*` MulOp,
 `/` TrueDivOp, `**` PowOp, unary `-` NegOp); a Python number beside it becomes a literal
-of the Expr's dtype and rank (`const`), so `x + 1` is `add(x, [1.0])` broadcast."""
+of the Expr's dtype and rank (`const`), so `x + 1` is `add(x, [1.0])` broadcast. The
+methods `cast`, `dimshuffle`, `sum`, `expand`, `flip` and the functions `apply`, `exp`,
+`log`, ... build the other ops; `dtype`, `shape`, `rank` query the value."""
 
 from __future__ import annotations
 
@@ -56,10 +58,6 @@ def unbroadcast(b: Builder, g: Any, x: Any) -> Any:
     return cast(b, g, dtype(b, x))
 
 
-def as_float(b: Builder, cond: Any, like: Any) -> Any:
-    return cast(b, cond, dtype(b, like))
-
-
 def count(b: Builder, x: Any, axes: tuple[int, ...], like: Any) -> Any:
     """The number of elements reduced over `axes`, as a scalar of like's dtype and rank."""
     shp = mk(b, mt.ShapeOp, x)
@@ -79,6 +77,11 @@ def reduce_to(b: Builder, g: Any, y: Any) -> Any:
     if extra > 0:
         g = mk(b, mt.SumOp, g, axes=tuple(range(extra)))
     return unbroadcast(b, g, y)
+
+
+def active(t: Any) -> bool:
+    """Whether a gradient or tangent carries anything (is neither absent nor ZERO)."""
+    return t is not None and t is not ZERO
 
 
 def zero_grads(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
@@ -140,9 +143,9 @@ class Expr:
             return o.v
         return const(self.b, float(o), self.v) if isinstance(o, (int, float)) else o
 
-    def _bin(self, op: type, o: "Operand", flip: bool = False) -> "Expr":
+    def _bin(self, op: type, o: "Operand", reflected: bool = False) -> "Expr":
         ov = self._other(o)
-        return Expr(self.b, mk(self.b, op, ov, self.v) if flip else mk(self.b, op, self.v, ov))
+        return Expr(self.b, mk(self.b, op, ov, self.v) if reflected else mk(self.b, op, self.v, ov))
 
     def __add__(self, o: "Operand") -> "Expr": return self._bin(mt.AddOp, o)
     def __radd__(self, o: "Operand") -> "Expr": return self._bin(mt.AddOp, o, True)
@@ -155,11 +158,40 @@ class Expr:
     def __pow__(self, o: "Operand") -> "Expr": return self._bin(mt.PowOp, o)
     def __neg__(self) -> "Expr": return Expr(self.b, mk(self.b, mt.NegOp, self.v))
 
+    @property
+    def dtype(self) -> str:
+        return dtype(self.b, self.v)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return shape(self.b, self.v)
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def cast(self, to: str) -> "Expr":
+        """This value as dtype `to` (itself when it has it already)."""
+        return Expr(self.b, cast(self.b, self.v, to))
+
+    def dimshuffle(self, *pattern: int) -> "Expr":
+        return Expr(self.b, mk(self.b, mt.DimShuffleOp, self.v, pattern=pattern))
+
+    def sum(self, axes: tuple[int, ...]) -> "Expr":
+        return Expr(self.b, mk(self.b, mt.SumOp, self.v, axes=axes))
+
+    def expand(self, axes: tuple[int, ...], rank: int) -> "Expr":
+        """The reduced `axes` re-inserted as broadcastable dims (see `expand`)."""
+        return Expr(self.b, expand(self.b, self.v, axes, rank))
+
+    def flip(self, axis: int) -> "Expr":
+        return Expr(self.b, flip(self.b, self.v, axis))
+
 
 Operand = Union[Expr, Any, float]
 
 
-def apply(op: type, *args: Expr, **params: Any) -> Expr:
+def apply(op: type, *args: Operand, **params: Any) -> Expr:
     """The mt op `op` applied to Exprs (and raw values), as an Expr."""
     e = next(a for a in args if isinstance(a, Expr))
     return Expr(e.b, mk(e.b, op, *(a.v if isinstance(a, Expr) else a for a in args), **params))
@@ -170,9 +202,9 @@ def lit(e: Expr, value: float) -> Expr:
     return Expr(e.b, const(e.b, value, e.v))
 
 
-def cast_like(e: Expr, like: Expr) -> Expr:
-    """e cast to like's dtype (unchanged when it has it already)."""
-    return Expr(e.b, cast(e.b, e.v, dtype(e.b, like.v)))
+def zeros_like(e: Expr) -> Expr:
+    """A zero tensor shaped like e (a materialized ZERO gradient)."""
+    return Expr(e.b, materialize(e.b, ZERO, e.v))
 
 
 def exp(e: Expr) -> Expr: return apply(mt.ExpOp, e)

@@ -15,8 +15,8 @@ from typing import Any, Callable, Optional
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.grad.builder import (Expr, apply, cast, cast_like, dtype, lit, log, mk, partial, second, sign,
-                                     unary, unbroadcast)
+from mlc.passes.grad.builder import (Expr, apply, cast, dtype, lit, log, mk, partial, second, sign, unary,
+                                     unbroadcast)
 from mlc.passes.grad.core import ZERO, Builder, Node
 
 Partial = Callable[[Builder, Node, int, Any], Any]
@@ -32,7 +32,7 @@ def _pow(i: int, g: Expr, x: Expr, y: Expr, z: Expr) -> Expr:
 
 def _extremum(i: int, g: Expr, x: Expr, y: Expr, z: Expr) -> Expr:
     """Theano's rule: every input equal to the result gets the gradient (ties share)."""
-    return g * cast_like(apply(mt.EqOp, z, (x, y)[i]), z)
+    return g * apply(mt.EqOp, z, (x, y)[i]).cast(z.dtype)
 
 
 def _mod(i: int, g: Expr, x: Expr, y: Expr, z: Expr) -> Expr:

@@ -8,59 +8,53 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.grad.builder import as_float, cast, count, dtype, expand, flip, linear_pushforward, mk, shape
+from mlc.passes.grad.builder import Expr, apply, count, linear_pushforward, second
 from mlc.passes.grad.core import Builder, Node
 
 
 def _reduce_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x, z = n.inputs[0], n.outputs[0]
-    axes, rank = n.params["axes"], len(shape(b, x))
-    g = cast(b, gouts[0], dtype(b, x))
-    gx = mk(b, mt.SecondOp, x, expand(b, g, axes, rank))
+    x, z = Expr(b, n.inputs[0]), Expr(b, n.outputs[0])
+    axes, rank = n.params["axes"], x.rank
+    gx = second(x, Expr(b, gouts[0]).cast(x.dtype).expand(axes, rank))
     if n.op is mt.MeanOp:
-        gx = mk(b, mt.TrueDivOp, gx, count(b, x, axes, gx))
+        gx = gx / Expr(b, count(b, x.v, axes, gx.v))
     elif n.op is mt.ProdOp:  # d prod / d x_i = prod / x_i (as Theano, not safe at x_i = 0)
-        gx = mk(b, mt.MulOp, gx, mk(b, mt.TrueDivOp, expand(b, z, axes, rank), x))
+        gx = gx * (z.expand(axes, rank) / x)
     elif n.op in (mt.MaxOp, mt.MinOp):  # every element equal to the extremum gets g
-        hit = mk(b, mt.EqOp, x, expand(b, z, axes, rank))
-        gx = mk(b, mt.MulOp, gx, as_float(b, hit, gx))
-    return [gx]
+        gx = gx * apply(mt.EqOp, x, z.expand(axes, rank)).cast(gx.dtype)
+    return [gx.v]
 
 
 def _reduce_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    x, z, t = n.inputs[0], n.outputs[0], tins[0]
-    axes, rank = n.params["axes"], len(shape(b, x))
-    t = mk(b, mt.SecondOp, x, cast(b, t, dtype(b, z)))
+    x, z = Expr(b, n.inputs[0]), Expr(b, n.outputs[0])
+    axes, rank = n.params["axes"], x.rank
+    t = second(x, Expr(b, tins[0]).cast(z.dtype))
     if n.op in (mt.SumOp, mt.MeanOp):
-        return [mk(b, n.op, t, axes=axes)]
+        return [apply(n.op, t, axes=axes).v]
     if n.op is mt.ProdOp:
-        ratio = mk(b, mt.TrueDivOp, expand(b, z, axes, rank), x)
-        return [mk(b, mt.SumOp, mk(b, mt.MulOp, t, ratio), axes=axes)]
-    hit = as_float(b, mk(b, mt.EqOp, x, expand(b, z, axes, rank)), t)  # ties share the tangent
-    total = mk(b, mt.SumOp, mk(b, mt.MulOp, t, hit), axes=axes)
-    return [mk(b, mt.TrueDivOp, total, mk(b, mt.SumOp, hit, axes=axes))]
+        return [(t * (z.expand(axes, rank) / x)).sum(axes).v]
+    hit = apply(mt.EqOp, x, z.expand(axes, rank)).cast(t.dtype)  # ties share the tangent
+    return [((t * hit).sum(axes) / hit.sum(axes)).v]
 
 
-def _reverse_cumsum(b: Builder, g: Any, axis: int) -> Any:
-    return flip(b, mk(b, mt.CumsumOp, flip(b, g, axis), axis=axis), axis)
+def _reverse_cumsum(g: Expr, axis: int) -> Expr:
+    return apply(mt.CumsumOp, g.flip(axis), axis=axis).flip(axis)
 
 
 def _cumsum_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x = n.inputs[0]
-    return [cast(b, _reverse_cumsum(b, gouts[0], n.params["axis"]), dtype(b, x))]
+    x = Expr(b, n.inputs[0])
+    return [_reverse_cumsum(Expr(b, gouts[0]), n.params["axis"]).cast(x.dtype).v]
 
 
 def _cumprod_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     """d/dx_i sum_j g_j z_j = sum_{j>=i} g_j z_j / x_i (as Theano; not at x_i = 0)."""
-    x, z = n.inputs[0], n.outputs[0]
-    acc = _reverse_cumsum(b, mk(b, mt.MulOp, gouts[0], z), n.params["axis"])
-    return [mk(b, mt.TrueDivOp, acc, x)]
+    x, z, g = Expr(b, n.inputs[0]), Expr(b, n.outputs[0]), Expr(b, gouts[0])
+    return [(_reverse_cumsum(g * z, n.params["axis"]) / x).v]
 
 
 def _cumprod_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    x, z = n.inputs[0], n.outputs[0]
-    ratio = mk(b, mt.CumsumOp, mk(b, mt.TrueDivOp, tins[0], x), axis=n.params["axis"])
-    return [mk(b, mt.MulOp, z, ratio)]
+    x, z, t = Expr(b, n.inputs[0]), Expr(b, n.outputs[0]), Expr(b, tins[0])
+    return [(z * apply(mt.CumsumOp, t / x, axis=n.params["axis"])).v]
 
 
 REDUCE_ZERO_GRADIENT_OPS = (mt.ArgMaxOp, mt.ArgMinOp, mt.AnyOp, mt.AllOp)

@@ -9,24 +9,21 @@ never get one.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-import numpy as np
+from typing import Any, Callable, Optional
 
 from mlc.dialects import dtypes as dt
 from mlc.dialects import mt
-from mlc.passes.grad.builder import (arange_along, cast, dtype, i64, linear_pushforward, mk, reduce_to,
-                                     scatter, shape, size_of, zero_grads)
-from mlc.passes.grad.core import ZERO, Builder, Node, materialize
+from mlc.passes.grad.builder import (Expr, active, apply, arange_along, i64, linear_pushforward, reduce_to, scatter,
+                                     size_of, zero_grads, zeros_like)
+from mlc.passes.grad.core import Builder, Node
 
 
-def reshape_like(b: Builder, g: Any, x: Any) -> Any:
+def reshape_like(g: Expr, x: Expr) -> Expr:
     """g reshaped to x's shape, which may be known only at run time."""
-    xs = shape(b, x)
-    if dt.DYN not in xs:
-        return mk(b, mt.ReshapeOp, g, shape=xs)
-    sizes = [size_of(b, x, a) for a, n in enumerate(xs) if n == dt.DYN]
-    return mk(b, mt.DynReshapeOp, g, *sizes, shape=xs)
+    if dt.DYN not in x.shape:
+        return apply(mt.ReshapeOp, g, shape=x.shape)
+    sizes = [size_of(x.b, x.v, a) for a, n in enumerate(x.shape) if n == dt.DYN]
+    return apply(mt.DynReshapeOp, g, *sizes, shape=x.shape)
 
 
 def _alloc_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
@@ -34,45 +31,43 @@ def _alloc_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
 
 
 def _reshape_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    return [reshape_like(b, gouts[0], n.inputs[0])] + [None] * (len(n.inputs) - 1)
+    return [reshape_like(Expr(b, gouts[0]), Expr(b, n.inputs[0])).v] + [None] * (len(n.inputs) - 1)
 
 
 def _identity_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     return [gouts[0]] + [None] * (len(n.inputs) - 1)
 
 
-def _piece(b: Builder, g: Any, axis: int, start: Any, stop: Any, write: Any = None) -> Any:
+def _piece(g: Expr, axis: int, start: Expr, stop: Expr, write: Optional[Expr] = None) -> Expr:
     """g[..., start:stop, ...] along axis (or, with `write`, g with that region += write)."""
     params = {"starts": (0,) * (axis + 1), "stops": (mt.NONE_HI,) * (axis + 1),
               "steps": (1,) * (axis + 1), "squeeze": (), "dynamic": (3 * axis, 3 * axis + 1)}
     if write is None:
-        return mk(b, mt.DynamicSubtensorOp, g, start, stop, **params)
-    return mk(b, mt.IncSubtensorOp, g, write, start, stop, **params)
+        return apply(mt.DynamicSubtensorOp, g, start, stop, **params)
+    return apply(mt.IncSubtensorOp, g, write, start, stop, **params)
 
 
 def _join_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    axis, g = n.params["axis"], gouts[0]
-    out, start = [], i64(b, 0)
+    axis, g = n.params["axis"], Expr(b, gouts[0])
+    out, start = [], Expr(b, i64(b, 0))
     for x in n.inputs:
-        stop = mk(b, mt.AddOp, start, size_of(b, x, axis))
-        out.append(cast(b, _piece(b, g, axis, start, stop), dtype(b, x)))
+        stop = start + Expr(b, size_of(b, x, axis))
+        out.append(_piece(g, axis, start, stop).cast(Expr(b, x).dtype).v)
         start = stop
     return out
 
 
 def _split_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x, splits = n.inputs
+    x, splits = (Expr(b, v) for v in n.inputs)
     axis, index = n.params["axis"], n.params["index"]
-    before = mk(b, mt.SubtensorOp, splits, starts=(0,), stops=(index,), steps=(1,), squeeze=())
-    start = mk(b, mt.SumOp, before, axes=(0,))
-    size = mk(b, mt.SubtensorOp, splits, starts=(index,), stops=(index + 1,), steps=(1,), squeeze=(0,))
-    stop = mk(b, mt.AddOp, start, size)
-    return [_piece(b, materialize(b, ZERO, x), axis, start, stop, gouts[0]), None]
+    start = apply(mt.SubtensorOp, splits, starts=(0,), stops=(index,), steps=(1,), squeeze=()).sum((0,))
+    stop = start + apply(mt.SubtensorOp, splits, starts=(index,), stops=(index + 1,), steps=(1,), squeeze=(0,))
+    return [_piece(zeros_like(x), axis, start, stop, Expr(b, gouts[0])).v, None]
 
 
 def _repeat_index(b: Builder, n: Node) -> Any:
     x, reps = n.inputs
-    return mk(b, mt.RepeatOp, arange_along(b, x, n.params["axis"], 1), reps, axis=0)
+    return apply(mt.RepeatOp, Expr(b, arange_along(b, x, n.params["axis"], 1)), reps, axis=0).v
 
 
 def _repeat_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
@@ -82,12 +77,8 @@ def _repeat_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
 
 def _diag_index(b: Builder, d: Any, offset: int) -> list[Any]:
     """(rows, cols) of diagonal `offset`, whose length is d's."""
-    r = mk(b, mt.ArangeOp, i64(b, 0), size_of(b, d, 0), i64(b, 1))
-    return [mk(b, mt.AddOp, r, _i64_vec(b, max(-offset, 0))), mk(b, mt.AddOp, r, _i64_vec(b, max(offset, 0)))]
-
-
-def _i64_vec(b: Builder, v: int) -> Any:
-    return b.constant(np.array([v], dtype=np.int64))
+    r = Expr(b, arange_along(b, d, 0, 1))
+    return [(r + max(-offset, 0)).v, (r + max(offset, 0)).v]
 
 
 def _extract_diag_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
@@ -96,23 +87,23 @@ def _extract_diag_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
 
 
 def _join_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    out_dtype = dtype(b, n.outputs[0])
-    parts = [cast(b, materialize(b, ZERO, x) if t in (None, ZERO) else t, out_dtype)
+    out_dtype = Expr(b, n.outputs[0]).dtype
+    parts = [(Expr(b, t) if active(t) else zeros_like(Expr(b, x))).cast(out_dtype)
              for x, t in zip(n.inputs, tins)]
-    return [mk(b, mt.JoinOp, *parts, **n.params)]
+    return [apply(mt.JoinOp, *parts, **n.params).v]
 
 
 def _dimshuffle_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     pattern = n.params["pattern"]
-    rank = len(shape(b, n.inputs[0]))
+    rank = Expr(b, n.inputs[0]).rank
     where = {p: i for i, p in enumerate(pattern) if p != -1}
     kept = sorted(where, key=lambda p: where[p])  # input axes in output order
-    g = gouts[0]
+    g = Expr(b, gouts[0])
     dropped_x = tuple(i for i, p in enumerate(pattern) if p == -1)
     if dropped_x:  # sum away the inserted axes (they are static 1, so this is a squeeze)
-        g = mk(b, mt.SumOp, g, axes=dropped_x)
+        g = g.sum(dropped_x)
     order = [kept.index(a) if a in where else -1 for a in range(rank)]
-    return [mk(b, mt.DimShuffleOp, g, pattern=tuple(order))]
+    return [g.dimshuffle(*order).v]
 
 
 def _disconnected(b: Builder, n: Node, g: list[Any]) -> list[Any]:
@@ -130,7 +121,7 @@ STRUCTURE_PULLBACK: dict[type, Callable] = {
     mt.ReshapeOp: _reshape_pullback, mt.DynReshapeOp: _reshape_pullback,
     mt.SpecifyShapeOp: _identity_pullback, mt.JoinOp: _join_pullback,
     mt.SplitOp: _split_pullback, mt.RepeatOp: _repeat_pullback,
-    mt.AllocDiagOp: lambda b, n, g: [mk(b, mt.ExtractDiagOp, g[0], **n.params)],
+    mt.AllocDiagOp: lambda b, n, g: [apply(mt.ExtractDiagOp, Expr(b, g[0]), **n.params).v],
     mt.ExtractDiagOp: _extract_diag_pullback,
     }
 STRUCTURE_PUSHFORWARD: dict[type, Callable] = {

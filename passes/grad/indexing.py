@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.grad.core import ZERO, Builder, Node, materialize
-from mlc.passes.grad.builder import cast, dtype, linear_pushforward, mk, reduce_to
+from mlc.passes.grad.builder import Expr, active, apply, linear_pushforward, reduce_to, zeros_like
+from mlc.passes.grad.core import Builder, Node
 
 READ_TO_INC: dict[type, type] = {
     mt.SubtensorOp: mt.IncSubtensorOp, mt.DynamicSubtensorOp: mt.IncSubtensorOp,
@@ -39,34 +39,32 @@ def _params(n: Node) -> dict[str, Any]:
 
 
 def _read_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x, idx = n.inputs[0], list(n.inputs[1:])
-    zeros = materialize(b, ZERO, x)
-    g = cast(b, gouts[0], dtype(b, x))
-    gx = mk(b, READ_TO_INC[n.op], zeros, g, *idx, **_params(n))
-    return [gx] + [None] * len(idx)
+    x, idx = Expr(b, n.inputs[0]), list(n.inputs[1:])
+    zeros = zeros_like(x)
+    gx = apply(READ_TO_INC[n.op], zeros, Expr(b, gouts[0]).cast(x.dtype), *idx, **_params(n))
+    return [gx.v] + [None] * len(idx)
 
 
 def _write_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
     y, idx = n.inputs[1], list(n.inputs[2:])
-    g = gouts[0]
-    region = mk(b, WRITE_TO_READ[n.op], g, *idx, **n.params)
-    gy = reduce_to(b, region, y)
+    g = Expr(b, gouts[0])
+    region = apply(WRITE_TO_READ[n.op], g, *idx, **n.params)
+    gy = reduce_to(b, region.v, y)
     if n.op in (mt.IncSubtensorOp, mt.AdvancedIncSubtensorOp):
         gx = g
     else:  # the written region of x is overwritten: no gradient reaches it
-        zero = materialize(b, ZERO, region)
-        gx = mk(b, WRITE_TO_SET[n.op], g, zero, *idx, **n.params)
-    return [gx, gy] + [None] * len(idx)
+        gx = apply(WRITE_TO_SET[n.op], g, zeros_like(region), *idx, **n.params)
+    return [gx.v, gy] + [None] * len(idx)
 
 
 def _write_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
     tx, ty = tins[0], tins[1]
-    if all(t is None or t is ZERO for t in (tx, ty)):
+    if not (active(tx) or active(ty)):
         return [None]
-    x, y = n.inputs[0], n.inputs[1]
-    tx = materialize(b, ZERO, x) if tx is None or tx is ZERO else tx
-    ty = materialize(b, ZERO, y) if ty is None or ty is ZERO else cast(b, ty, dtype(b, x))
-    return [mk(b, n.op, tx, ty, *n.inputs[2:], **n.params)]
+    x, y = Expr(b, n.inputs[0]), Expr(b, n.inputs[1])
+    dx = Expr(b, tx) if active(tx) else zeros_like(x)
+    dy = Expr(b, ty).cast(x.dtype) if active(ty) else zeros_like(y)
+    return [apply(n.op, dx, dy, *n.inputs[2:], **n.params).v]
 
 
 INDEXING_ZERO_GRADIENT_OPS = (mt.NonzeroOp,)

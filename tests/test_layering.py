@@ -55,25 +55,30 @@ def package_of(path: str) -> str:
     return ".".join(parts)
 
 
-def imported_modules(path: str) -> list[tuple[int, str]]:
-    """(line, absolute module name) of every import in a file, relative ones resolved,
-    including imports inside functions."""
+def _imports(path: str) -> list[tuple[int, str, list[str]]]:
+    """(line, absolute module, imported names) of every import statement in a file,
+    inside functions too; `import a.b` gives ("a.b", []), `from .m import x` resolves the
+    relative module against the file's installed package. The one resolver both views
+    below read."""
     with open(os.path.join(ROOT, path), encoding="utf-8") as f:
         tree = ast.parse(f.read(), filename=path)
-    pkg = package_of(path)
-    mods = []
+    pkg = package_of(path).split(".")
+    out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            mods += [(node.lineno, a.name) for a in node.names]
+            out += [(node.lineno, a.name, []) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
             if node.level:
-                base = pkg.split(".")
-                base = base[:len(base) - (node.level - 1)]
-                name = ".".join(base + ([node.module] if node.module else []))
-                mods += [(node.lineno, f"{name}.{a.name}" if not node.module else name) for a in node.names]
-            else:
-                mods.append((node.lineno, node.module or ""))
-    return mods
+                base = ".".join(pkg[:len(pkg) - (node.level - 1)] + ([node.module] if node.module else []))
+            out.append((node.lineno, base, [a.name for a in node.names]))
+    return out
+
+
+def imported_modules(path: str) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import statement in a file (for `from m
+    import x`, the module m)."""
+    return [(line, base) for line, base, _ in _imports(path)]
 
 
 def module_name(path: str) -> str:
@@ -112,20 +117,8 @@ def _is_extension(target: str) -> bool:
 
 def imported_targets(path: str) -> list[str]:
     """Every `module` and `module.name` a file imports (inside functions too)."""
-    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
-        tree = ast.parse(f.read(), filename=path)
-    pkg = package_of(path)
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = pkg.split(".")
-                base = ".".join(parts[:len(parts) - (node.level - 1)] + ([node.module] if node.module else []))
-            out += [f"{base}.{a.name}" for a in node.names]
-    return out
+    return [f"{base}.{n}" for _, base, names in _imports(path) for n in names] + \
+        [base for _, base, names in _imports(path) if not names]
 
 
 def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:

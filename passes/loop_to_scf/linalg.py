@@ -17,7 +17,7 @@ from mlc.passes.loop_to_scf.builder import KernelBuilder, emit, inline_body
 
 def _matmul(kb: KernelBuilder, op: loop.MatmulOp, ins, out, mapping) -> None:
     a, b = ins
-    a_sizes, b_sizes = kb.sizes(a), kb.sizes(b)
+    a_sizes = kb.sizes(a)
     el = a.type.element_type
     zero = IntegerAttr(0, el) if isinstance(el, IntegerType) else FloatAttr(0.0, el)
     init = kb.add(arith.ConstantOp(zero))

@@ -1,11 +1,11 @@
-"""Shape and structure ops of issue 3 through `mlc.function`, against NumPy: symbolic
+"""Shape and structure ops through `mlc.function`, against NumPy: symbolic
 reshape, flatten, squeeze, expand_dims, concatenate/join/stack, split, repeat, tile,
 alloc/zeros/ones/_like/fill, arange, eye/identity_like, diag, specify_shape.
 
 Each test compiles a few functions with dynamic shapes and calls them on many random
 shapes (size-0 and size-1 dims included), dtypes and layouts. Run-time errors must be
 ValueErrors naming the mt op and this file's line. (Reductions, scans, sorting and
-products are in test_structure_math.py.)
+products are in test_reduce_sort_linalg.py.)
 """
 
 from __future__ import annotations

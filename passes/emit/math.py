@@ -35,11 +35,11 @@ edges of its domain and never traps.
 - psi (digamma): reflection for x < 0, the recurrence psi(x) = psi(x + 1) - 1/x up to
   x >= 10, then the asymptotic series; near the two roots closest to 0 a Taylor series
   about the root (coefficients `polygamma(n, r) / n!` from scipy, see
-  tests/test_elemwise_math.py) keeps the relative error small where psi crosses 0.
+  tests/test_math.py) keeps the relative error small where psi crosses 0.
 
 float32 versions compute in double and round once, as scipy.special's float32 loops do.
 Measured relative error in double: erfinv/erfcinv ~5e-16 against scipy.special, psi
-~4e-15 against an exact recurrence (tests/test_elemwise_math.py).
+~4e-15 against an exact recurrence (tests/test_math.py).
 """
 
 from __future__ import annotations

@@ -7,27 +7,25 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mlc.dialects import mt
-from mlc.passes.grad.builder import arange_along, mk, scatter, shape
+from mlc.passes.grad.builder import Expr, apply, arange_along, scatter
 from mlc.passes.grad.core import Builder, Node
 
 
-def _sort_index(b: Builder, x: Any, axis: int) -> list[Any]:
-    rank = len(shape(b, x))
-    order = mk(b, mt.ArgSortOp, x, axis=axis)
-    return [order if d == axis else arange_along(b, x, d, rank) for d in range(rank)]
+def _sort_index(x: Expr, axis: int) -> list[Any]:
+    """The index that gathers x into sorted order: argsort along `axis`, arange along
+    every other axis (broadcast)."""
+    order = apply(mt.ArgSortOp, x, axis=axis).v
+    return [order if d == axis else arange_along(x.b, x.v, d, x.rank) for d in range(x.rank)]
 
 
 def _sort_pullback(b: Builder, n: Node, gouts: list[Any]) -> list[Any]:
-    x = n.inputs[0]
-    rank = len(shape(b, x))
-    return [scatter(b, x, gouts[0], _sort_index(b, x, n.params["axis"]), tuple(range(rank)))]
+    x = Expr(b, n.inputs[0])
+    return [scatter(b, x.v, gouts[0], _sort_index(x, n.params["axis"]), tuple(range(x.rank)))]
 
 
 def _sort_pushforward(b: Builder, n: Node, tins: list[Any]) -> list[Any]:
-    x, t = n.inputs[0], tins[0]
-    rank = len(shape(b, x))
-    return [mk(b, mt.AdvancedSubtensorOp, t, *_sort_index(b, x, n.params["axis"]),
-               axes=tuple(range(rank)))]
+    x, t = Expr(b, n.inputs[0]), Expr(b, tins[0])
+    return [apply(mt.AdvancedSubtensorOp, t, *_sort_index(x, n.params["axis"]), axes=tuple(range(x.rank))).v]
 
 
 SORT_ZERO_GRADIENT_OPS = (mt.ArgSortOp,)

@@ -1,4 +1,4 @@
-"""The elementwise math ops of dialects/mt/elemwise_math.py, compiled through the whole
+"""The elementwise math ops of dialects/mt/math.py, compiled through the whole
 backend (opharness) and through `mlc.function`, against NumPy and scipy.special.
 
 Oracles: NumPy for the libm functions and rounding, scipy.special for erf/erfc/erfinv/
@@ -388,5 +388,5 @@ def test_frontend_float32_and_integer_inputs():
 
 
 def test_round_rejects_unknown_mode_naming_the_line():
-    with pytest.raises(ValueError, match=r"(?s)T.round: mode must be .*test_elemwise_math.py"):
+    with pytest.raises(ValueError, match=r"(?s)T.round: mode must be .*test_math.py"):
         T.round(T.dvector(), mode="half_up")

@@ -1,4 +1,4 @@
-"""Index-valued reductions, scans, sorting, statistics and products of issue 3 through
+"""Index-valued reductions, scans, sorting, statistics and products through
 `mlc.function`, against NumPy: argmax/argmin (NaN: the first NaN wins), any/all,
 nonzero/flatnonzero/nonzero_values, cumsum/cumprod, sort/argsort (stable, NaNs last),
 var/std, tensordot, outer, batched_dot.
@@ -18,7 +18,7 @@ import mlc
 import mlc.tensor as T
 
 RNG = np.random.default_rng(7)
-HERE = "test_structure_math.py"
+HERE = "test_reduce_sort_linalg.py"
 
 
 def line() -> int:

@@ -185,7 +185,7 @@ class _RowTimesIndex:
     """An mt.map body for the registry: row i = capture * i (in the capture's dtype)."""
 
     def __init__(self, like_type):
-        self.row_type = like_type
+        self.result_types = [like_type]
 
     def build(self, block):
         i, cap = block.args[0], block.args[1]
@@ -194,7 +194,7 @@ class _RowTimesIndex:
         ops.append(mt.DimShuffleOp.make([ops[-1]], pattern=(-1,) * rank) if rank else ops[-1])
         ops.append(mt.MulOp.make([cap, ops[-1]]))
         block.add_ops([o for k, o in enumerate(ops) if k != 1 or rank])
-        return ops[-1].results[0]
+        return [ops[-1].results[0]]
 
 
 def _map_sample(d: str, shape: tuple) -> tuple:

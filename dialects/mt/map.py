@@ -90,15 +90,15 @@ class MapOp(MtOp):
 
     @classmethod
     def infer(cls, in_types: Sequence[TensorType], **params: Any) -> list[TensorType]:
-        """`body` is a region builder: an object with `row_type` (the yielded type) and
-        `build(block) -> SSAValue` (fills a `row_block` and returns the row)."""
-        return [cls.infer_map(in_types[0], in_types[1], params["body"].row_type)]
+        """`body` is a region builder: an object with `result_types` (the yielded type,
+        one) and `build(block) -> [row]` (fills a `row_block` and returns the row)."""
+        return [cls.infer_map(in_types[0], in_types[1], params["body"].result_types[0])]
 
     @classmethod
     def make(cls, operands: Sequence[SSAValue | Any], **params: Any) -> "MapOp":
         vals = [SSAValue.get(v) for v in operands]
         block = cls.row_block(vals[2:])
-        block.add_op(MapYieldOp(params["body"].build(block)))
+        block.add_op(MapYieldOp(params["body"].build(block)[0]))
         return cls.make_map(vals[0], vals[1], vals[2:], block)
 
     def params(self) -> dict[str, Any]:

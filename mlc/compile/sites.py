@@ -12,7 +12,7 @@ from typing import Any, Optional
 from xdsl.ir import SSAValue
 
 from mlc.compile.fgraph import FunctionGraph
-from mlc.tensor.map import MapBody
+from mlc.tensor.body import Body
 
 Site = tuple[Any, Optional[str]]
 """(source location, name hint) of a block argument or an op."""
@@ -25,7 +25,7 @@ def hint(name: Optional[str]) -> Optional[str]:
 
 def graph_sites(fg: FunctionGraph) -> list[Site]:
     """The sites of `fg` in the order templated translation numbers them: the arguments
-    (inputs, shared), then each node followed by the sites of its bodies (mt.map)."""
+    (inputs, shared), then each node followed by the sites of its bodies (mt.map, mt.scan)."""
     sites: list[Site] = [(v.loc, hint(v.name)) for v in [*fg.inputs, *fg.shared]]
     _node_sites(fg.nodes, sites)
     return sites
@@ -34,6 +34,6 @@ def graph_sites(fg: FunctionGraph) -> list[Site]:
 def _node_sites(nodes: list, sites: list[Site]) -> None:
     for node in nodes:
         sites.append((node.loc, None))
-        for body in (p for p in node.params.values() if isinstance(p, MapBody)):
+        for body in (p for p in node.params.values() if isinstance(p, Body)):
             sites.extend((v.loc, hint(v.name)) for v in body.leaves)
             _node_sites(body.nodes, sites)

@@ -31,7 +31,7 @@ from mlc.dialects import mt
 from mlc.passes.emit.messages import site_location
 from mlc.srcloc import UNKNOWN
 from mlc.compile.sites import Site, graph_sites, hint
-from mlc.tensor.map import MapBody
+from mlc.tensor.body import Body
 from mlc.tensor.variable import Constant, Variable
 
 
@@ -107,7 +107,7 @@ class _Emitter:
             if self.cursor is not None:
                 self.site = self.cursor.take(node.loc)
             operands = [self.value(v) for v in node.inputs]
-            params = {k: _BodyBuilder(v) if isinstance(v, MapBody) else v
+            params = {k: _BodyBuilder(v) if isinstance(v, Body) else v
                       for k, v in node.params.items()}
             op = node.op.build(operands, **params)  # takes the sites of its bodies
             op.location = node.loc if self.cursor is None else site_location(self.site)
@@ -119,23 +119,24 @@ class _Emitter:
 
 
 class _BodyBuilder:
-    """The region builder that `mt.map` asks for (`row_type`, `build(block)`): it
-    translates a frontend `MapBody` graph into the body block."""
+    """The region builder that region ops (`mt.map`, `mt.scan`) ask for: `result_types`
+    (the yielded types) and `build(block)`, which translates the frontend `Body` graph
+    into the body block and returns the yielded values."""
 
-    def __init__(self, body: MapBody) -> None:
+    def __init__(self, body: Body) -> None:
         self.body = body
-        self.row_type = body.row_type
+        self.result_types = body.result_types
 
-    def build(self, block: Block) -> SSAValue:
-        return translate_body(block, self.body.leaves, self.body.nodes, self.body.row)
+    def build(self, block: Block) -> list[SSAValue]:
+        return translate_body(block, self.body.leaves, self.body.nodes, self.body.results)
 
 
-def translate_body(block: Block, leaves: list[Variable], nodes: list, result: Variable) -> SSAValue:
-    """Translate a body graph (e.g. mt.map's) into `block`, whose arguments stand for
-    `leaves`; return the value of `result`."""
+def translate_body(block: Block, leaves: list[Variable], nodes: list, results: list[Variable]) -> list[SSAValue]:
+    """Translate a body graph into `block`, whose arguments stand for `leaves`; return
+    the values of `results`."""
     sub = _Emitter(block, leaves)
     sub.emit_nodes(nodes)
-    return sub.value(result)
+    return [sub.value(r) for r in results]
 
 
 def to_module(fg: FunctionGraph, templated: bool = False) -> ModuleOp:

@@ -13,56 +13,35 @@ from typing import Any, Callable
 
 from mlc.dialects import mt
 from mlc.tensor.basic import as_tensor_variable
-from mlc.tensor.graph import graph_key, toposort
-from mlc.tensor.slots import SlotState
+from mlc.tensor.body import Body, dependent_nodes
 from mlc.tensor.type import TensorType
-from mlc.tensor.variable import Apply, Constant, Variable, apply
+from mlc.tensor.variable import Apply, Variable, apply
 
 
-class MapBody(SlotState):
+class MapBody(Body):
     """The body of an `mt.map` node: index variable, captured variables, the row, and the
-    nodes between them in topological order. Compares and hashes by structure."""
+    nodes between them in topological order (leaves = index, then captures)."""
 
-    __slots__ = ("index", "captures", "row", "nodes", "key")
+    __slots__ = ()
 
     def __init__(self, index: Variable, captures: list[Variable], row: Variable, nodes: list[Apply]):
-        self.index, self.captures, self.row, self.nodes = index, captures, row, nodes
-        self.key = graph_key([index, *captures], [row], nodes)
+        super().__init__([index, *captures], [row], nodes)
 
     @property
-    def leaves(self) -> list[Variable]:
-        """The body block's arguments, in order: the index, then the captures."""
-        return [self.index, *self.captures]
+    def index(self) -> Variable:
+        return self.leaves[0]
+
+    @property
+    def captures(self) -> list[Variable]:
+        return self.leaves[1:]
+
+    @property
+    def row(self) -> Variable:
+        return self.results[0]
 
     @property
     def row_type(self) -> Any:
         return self.row.type.mt
-
-    def __repr__(self) -> str:
-        return f"MapBody({self.key})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MapBody) and other.key == self.key
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __lt__(self, other: "MapBody") -> bool:
-        return self.key < other.key
-
-
-def _body(index: Variable, row: Variable) -> tuple[list[Apply], list[Variable]]:
-    """The nodes that depend on `index` (in order) and the outside values they read."""
-    dependent, nodes = {index}, []
-    for node in toposort([row]):
-        if any(v in dependent for v in node.inputs):
-            nodes.append(node)
-            dependent.update(node.outputs)
-    captures: list[Variable] = []
-    for v in [i for node in nodes for i in node.inputs] + [row]:
-        if v not in dependent and not isinstance(v, Constant) and v not in captures:
-            captures.append(v)
-    return nodes, captures
 
 
 def map_rows(count: Any, like: Any, row_fn: Callable[[Variable], Any]) -> Variable:
@@ -74,6 +53,6 @@ def map_rows(count: Any, like: Any, row_fn: Callable[[Variable], Any]) -> Variab
         count = count.astype("int64")
     index = TensorType("int64", shape=())("i")
     row = as_tensor_variable(row_fn(index))
-    nodes, captures = _body(index, row)
+    nodes, captures = dependent_nodes([index], [row])
     body = MapBody(index, captures, row, nodes)
     return apply(mt.MapOp, [count, as_tensor_variable(like), *captures], "map_rows", body=body)

@@ -13,6 +13,8 @@ from mlc import printing
 from mlc.sharedvalue import SharedVariable, shared
 from mlc import gradient
 from mlc.gradient import Lop, Rop, grad
+from mlc import scan_module
+from mlc.scan_module import foldl, foldr, map, reduce, scan
 
 __version__ = "0.1.0"
 

@@ -36,15 +36,19 @@ class SharedVariable(Variable):
 
     `default_update` (Theano's attribute): when not None, every function whose graph
     uses this variable updates it to that expression unless the function's `updates`
-    name it (random streams advance their state this way)."""
+    name it (random streams advance their state this way). `serial` numbers shared
+    variables in creation order (scan tells the random states its step made by it)."""
 
-    __slots__ = ("container", "default_update")
+    __slots__ = ("container", "default_update", "serial")
+    created = 0
 
     def __init__(self, value: np.ndarray, name: Optional[str] = None) -> None:
         ty = TensorType.make(value.dtype.name, () if value.ndim == 0 else (DYN,) * value.ndim)
         super().__init__(ty, None, None, name, user_location())
         self.container: list[np.ndarray] = [value]
         self.default_update: Optional[Variable] = None
+        self.serial = SharedVariable.created
+        SharedVariable.created += 1
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
         """The current value: a copy, or the stored array itself when borrow=True. The

@@ -26,7 +26,7 @@ from xdsl.passes import ModulePass
 
 from mlc.dialects import loop
 from mlc.passes.mt_to_loop import LOWERINGS
-from mlc.passes.mt_to_loop.builder import FuncLowering, elemwise_kernel
+from mlc.passes.mt_to_loop.builder import FuncLowering, bind_results, elemwise_kernel
 from mlc.passes.mt_to_loop.sizes import drop_dead_buffers
 
 
@@ -78,7 +78,7 @@ def lower_func(f: func.FuncOp) -> func.FuncOp:
             outs = _lower_results(L, op)
             L.emit(func.ReturnOp(*outs))
         else:
-            L.buf[op.results[0]] = LOWERINGS[type(op)](L, op)
+            bind_results(L, op, LOWERINGS[type(op)](L, op))
     block.add_ops(drop_dead_buffers(L.ops))
     new = func.FuncOp(f.sym_name.data, (arg_types, [o.type for o in outs]), Region(block))
     new.location = f.location

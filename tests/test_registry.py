@@ -47,9 +47,9 @@ def test_all_ops_is_complete_and_unique():
     assert len(set(ALL_OPS)) == len(ALL_OPS)
     families = (mt.ELEMWISE_OPS + mt.REDUCE_OPS + mt.ARG_REDUCE_OPS + mt.SCAN_OPS + mt.SORT_OPS
                 + mt.LINALG_OPS + mt.STRUCTURE_OPS + mt.INDEXING_OPS + mt.RANDOM_OPS + mt.NNET_OPS
-                + mt.GRAD_OPS + mt.MAP_OPS)
+                + mt.GRAD_OPS + mt.MAP_OPS + mt.SCAN_LOOP_OPS)
     assert set(families) == set(ALL_OPS)
-    assert set(mt.MT.operations) == set(ALL_OPS) | {mt.MapYieldOp}  # mt.map's terminator
+    assert set(mt.MT.operations) == set(ALL_OPS) | {mt.MapYieldOp, mt.ScanYieldOp}  # the region terminators
 
 
 @pytest.mark.parametrize("op", ALL_OPS, ids=ident)
@@ -203,6 +203,29 @@ def _map_sample(d: str, shape: tuple) -> tuple:
 
 
 SAMPLES[mt.MapOp] = [_map_sample("float64", (2, 3)), _map_sample("int32", (4,))]
+
+
+class _AccumulateScaled:
+    """An mt.scan body for the registry: state h <- h + x_t * w, plain output x_t * w."""
+
+    def __init__(self, row_type):
+        self.result_types = [row_type, row_type]
+
+    def build(self, block):
+        x, h, w = block.args
+        xw = mt.MulOp.make([x, w])
+        total = mt.AddOp.make([h, xw])
+        block.add_ops([xw, total])
+        return [total.results[0], xw.results[0]]
+
+
+def _scan_sample(d: str, row: tuple) -> tuple:
+    seq, init, w = _arr(d, (4, *row)), _arr(d, (1, *row)), _arr(d, row)
+    body = _AccumulateScaled(dt.tensor_type(d, tuple(-1 for _ in row)))
+    return ([np.array(3, np.int64), seq, init, w], {"n_seqs": 1, "n_outs": 1, "taps": ((-1,),), "body": body})
+
+
+SAMPLES[mt.ScanOp] = [_scan_sample("float64", (2,)), _scan_sample("int32", (3, 2))]
 SAMPLES[mt.SecondOp] = [([_arr("float64", (3, 1)), _arr(d, (1, 4))], {}) for d in ("float32", "int8", "bool")]
 for _op in (mt.DisconnectedGradOp, mt.ZeroGradOp):
     SAMPLES[_op] = [([_arr(d, (3, 4))], {}) for d in ("float64", "int32")]
@@ -309,6 +332,7 @@ def test_reference_agrees_with_infer(op_class, monkeypatch):
             want_dtype, want_shape = dt.dtype_of(op.results[0].type), dt.shape_of(op.results[0].type)
             raw.clear()
             got = evaluate(op, [a.copy() for a in arrays])
+            got = got[0] if isinstance(got, list) else got  # an op with several results: the first
             what = f"{op_class.name} on {[a.dtype.name + str(a.shape) for a in arrays]} {params}"
             assert got.dtype.name == want_dtype, f"{what}: evaluate gives {got.dtype}, infer {want_dtype}"
             assert got.ndim == len(want_shape), f"{what}: shape {got.shape}, infer {want_shape}"

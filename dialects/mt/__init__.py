@@ -3,7 +3,7 @@ static rank, dynamic sizes, broadcast pattern in the type).
 
 Op families live in modules of their own, named as the lowering and differentiation
 rules of passes/mt_to_loop/ and passes/grad/ are: elemwise, math, nnet, reduce, sort,
-linalg, structure, indexing, random, map, gradient (base classes in base.py). This module
+linalg, structure, indexing, random, map, scan, gradient (base classes in base.py). This module
 assembles the `MT` dialect and re-exports every op class, so `from mlc.dialects import mt;
 mt.AddOp` works.
 """
@@ -35,6 +35,7 @@ from mlc.dialects.mt.random import *  # noqa: F401,F403
 from mlc.dialects.mt.random import RANDOM_OPS
 from mlc.dialects.mt.reduce import *  # noqa: F401,F403
 from mlc.dialects.mt.reduce import ARG_REDUCE_OPS, REDUCE_OPS, SCAN_OPS
+from mlc.dialects.mt.scan import SCAN_LOOP_OPS, RegionBody, ScanOp, ScanYieldOp  # noqa: F401
 from mlc.dialects.mt.sort import SORT_OPS, ArgSortOp, SortOp  # noqa: F401
 from mlc.dialects.mt.structure import (  # noqa: F401
     NONE_HI,
@@ -67,6 +68,6 @@ ELEMWISE_OPS = _ELEMWISE + MATH_OPS + NNET_UNARY_OPS
 
 ALL_OPS: tuple[type[MtOp], ...] = (ELEMWISE_OPS + REDUCE_OPS + ARG_REDUCE_OPS + SCAN_OPS + SORT_OPS
                                   + LINALG_OPS + STRUCTURE_OPS + INDEXING_OPS + RANDOM_OPS + NNET_OPS
-                                  + GRAD_OPS + MAP_OPS)
+                                  + GRAD_OPS + MAP_OPS + SCAN_LOOP_OPS)
 
-MT = Dialect("mt", [*ALL_OPS, MapYieldOp], [])
+MT = Dialect("mt", [*ALL_OPS, MapYieldOp, ScanYieldOp], [])

@@ -39,7 +39,7 @@ DISCONNECTED_OPS = (STRUCTURE_DISCONNECTED_OPS + GRADIENT_DISCONNECTED_OPS + NNE
                     + mt.RANDOM_OPS)
 """Ops through which no gradient flows at all (a wrt reached only through them is
 disconnected)."""
-NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE + (mt.MapOp,)
+NOT_DIFFERENTIABLE = MATH_NOT_DIFFERENTIABLE + (mt.MapOp, mt.ScanOp)
 """Ops with no rule on purpose: a gradient through them raises NotDifferentiableError."""
 
 _elemwise_pullback, _elemwise_pushforward = elemwise_rules(PARTIAL)

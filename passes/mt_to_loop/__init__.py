@@ -1,7 +1,7 @@
 """The rules of `convert-mt-to-loop` (passes/convert_mt_to_loop.py), one module per op family.
 
 Each family module (elemwise, math, nnet, reduce, sort, linalg, structure, indexing,
-random, map, gradient: the same names as dialects/mt/) holds `LOWERINGS` (op class ->
+random, map, scan, gradient: the same names as dialects/mt/) holds `LOWERINGS` (op class ->
 `(L, op) -> memref`) for its ops and, for elementwise ops, `SCALAR_RULES` (op class ->
 scalar body). They build on three builder modules: builder.py (`FuncLowering`, the state
 of one function's lowering, and `lower_elemwise`), scalar.py (`ScalarBuilder`) and
@@ -13,8 +13,8 @@ lowering of its own.
 from __future__ import annotations
 
 from mlc.dialects import mt
-from mlc.passes.mt_to_loop import (elemwise, gradient, indexing, linalg, map, math, nnet, random, reduce, sort,
-                                   structure)
+from mlc.passes.mt_to_loop import (elemwise, gradient, indexing, linalg, map, math, nnet, random, reduce, scan,
+                                   sort, structure)
 from mlc.passes.mt_to_loop.builder import Lowering, elementwise
 from mlc.passes.mt_to_loop.scalar import Rule
 
@@ -27,4 +27,5 @@ LOWERINGS: dict[type, Lowering] = {
     **elemwise.LOWERINGS, **nnet.LOWERINGS, **reduce.LOWERINGS, **sort.LOWERINGS, **linalg.LOWERINGS,
     **structure.LOWERINGS, **indexing.LOWERINGS, **random.LOWERINGS, **gradient.LOWERINGS,
     mt.MapOp: lambda L, op: map.lower_map(L, op, LOWERINGS),
+    mt.ScanOp: lambda L, op: scan.lower_scan(L, op, LOWERINGS),
 }

@@ -120,6 +120,13 @@ class FuncLowering:
         return m.type  # type: ignore[return-value]
 
 
+def bind_results(L: FuncLowering, op: Operation, lowered: SSAValue | list[SSAValue]) -> None:
+    """Record the buffers a lowering returned for op's results (one, or a list for an op
+    with several results such as `mt.scan`)."""
+    for r, m in zip(op.results, lowered if isinstance(lowered, list) else [lowered]):
+        L.buf[r] = m
+
+
 def elemwise_kernel(L: FuncLowering, ins: list[SSAValue], out: SSAValue,
                     in_dtypes: list[str], body: Callable[[ScalarBuilder, list[SSAValue]], SSAValue]) -> None:
     """Emit `loop.elemwise ins(...) outs(out)` whose scalar body is built by `body`."""

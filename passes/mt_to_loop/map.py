@@ -23,10 +23,10 @@ from xdsl.ir import Block, SSAValue
 from mlc.dialects import dtypes as dt
 from mlc.dialects import loop, mt
 from mlc.dialects.mt.base import int_array
-from mlc.passes.mt_to_loop.builder import FuncLowering, Lowering, elemwise_kernel, where
+from mlc.passes.mt_to_loop.builder import FuncLowering, Lowering, bind_results, elemwise_kernel, where
 
 
-def _row_view(L: FuncLowering, out: SSAValue, iv: SSAValue, sizes: list[SSAValue]) -> SSAValue:
+def row_view(L: FuncLowering, out: SSAValue, iv: SSAValue, sizes: list[SSAValue]) -> SSAValue:
     """out[i] as a view of rank len(sizes)."""
     r = len(sizes)
     t = L.memref_type(out)
@@ -49,14 +49,14 @@ def _lower_body(L: FuncLowering, op: mt.MapOp, ibuf: SSAValue, iv: SSAValue, out
     for inner in block.ops:
         L.location = inner.location
         if not isinstance(inner, mt.MapYieldOp):
-            L.buf[inner.results[0]] = lowerings[type(inner)](L, inner)
+            bind_results(L, inner, lowerings[type(inner)](L, inner))
             continue
         row = L.buf[inner.value]
         for axis, (got, want) in enumerate(zip(L.sizes(row), sizes)):
             L.check_equal(want, got, f"mt.map{where(op)}: the body yields size {{1}} along "
                                      f"axis {axis} where the rows have size {{0}}")
         src, dst = dt.dtype_of(inner.value.type), dt.dtype_of(op.result.type)
-        elemwise_kernel(L, [row], _row_view(L, out, iv, sizes), [],
+        elemwise_kernel(L, [row], row_view(L, out, iv, sizes), [],
                         lambda sb, a: sb.convert(a[0], src, dst))
 
 

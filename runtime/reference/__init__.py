@@ -1,7 +1,7 @@
 """NumPy reference semantics of every `mt` op: the test oracle and the constant folder.
 
 One module per op family (the names of passes/mt_to_loop/): elemwise, math, nnet,
-reduce, sort, linalg, structure, indexing, random, map, gradient; each holds the
+reduce, sort, linalg, structure, indexing, random, map, scan, gradient; each holds the
 table of its ops, and core.py the machinery they share. `REFERENCE` merges the tables:
 one entry per op class, taking the operand arrays and the op's parameters
 (`op.params()`) and returning the result array with exactly the dtype that type
@@ -10,6 +10,8 @@ for constant folding (DESIGN.md).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -24,23 +26,27 @@ from mlc.runtime.reference.math import MATH_REFERENCE
 from mlc.runtime.reference.nnet import NNET_REFERENCE
 from mlc.runtime.reference.random import RANDOM_REFERENCE
 from mlc.runtime.reference.reduce import REDUCE_REFERENCE
+from mlc.runtime.reference.scan import SCAN_REFERENCE, evaluate_scan
 from mlc.runtime.reference.sort import SORT_REFERENCE
 from mlc.runtime.reference.structure import STRUCTURE_REFERENCE
 
 REFERENCE: dict[type, Ref] = {
     **ELEMWISE_REFERENCE, **MATH_REFERENCE, **NNET_REFERENCE, **REDUCE_REFERENCE,
     **SORT_REFERENCE, **LINALG_REFERENCE, **STRUCTURE_REFERENCE, **INDEXING_REFERENCE,
-    **RANDOM_REFERENCE, **MAP_REFERENCE, **GRADIENT_REFERENCE,
+    **RANDOM_REFERENCE, **MAP_REFERENCE, **SCAN_REFERENCE, **GRADIENT_REFERENCE,
 }
 
 
-def evaluate(op: mt.MtOp, arrays: list[np.ndarray]) -> np.ndarray:
-    """Run op's reference on arrays, with operands first cast to the computation dtype."""
+def evaluate(op: mt.MtOp, arrays: list[np.ndarray]) -> Any:
+    """Run op's reference on arrays, with operands first cast to the computation dtype:
+    the result array (a list of them for an op with several results, `mt.scan`)."""
     if isinstance(op, mt.ConstantOp):
         return op.array()
     if isinstance(op, mt.MapOp):
         return evaluate_map(op, arrays, evaluate)
+    if isinstance(op, mt.ScanOp):
+        return evaluate_scan(op, arrays, evaluate)
     return apply_reference(REFERENCE[type(op)], op, arrays)
 
 
-__all__ = ["REFERENCE", "Ref", "evaluate", "evaluate_map"]
+__all__ = ["REFERENCE", "Ref", "evaluate", "evaluate_map", "evaluate_scan"]

@@ -19,4 +19,5 @@ from mlc.scan_module import foldl, foldr, map, reduce, scan
 __version__ = "0.1.0"
 
 __all__ = ["config", "function", "In", "Out", "printing", "shared", "SharedVariable", "tensor",
-           "__version__", "gradient", "grad", "Lop", "Rop"]
+           "__version__", "gradient", "grad", "Lop", "Rop", "scan_module", "scan", "map", "reduce",
+           "foldl", "foldr"]

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from xdsl.dialects.builtin import IntegerAttr, TensorType, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, TensorType, i64
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
     lazy_traits_def,
     operand_def,
+    prop_def,
     region_def,
     var_operand_def,
     var_result_def,
@@ -85,6 +86,10 @@ class ScanOp(MtOp):
     inputs = var_operand_def(TensorType)
     outs = var_result_def(TensorType)
     body = region_def("single_block")
+    n_seqs = prop_def(IntegerAttr)
+    n_outs = prop_def(IntegerAttr)
+    taps = prop_def(DenseArrayBase)
+    tap_counts = prop_def(DenseArrayBase)
     traits = lazy_traits_def(lambda: (RecursiveMemoryEffect(),))
     assembly_format = "$n_steps `,` $inputs $body attr-dict `:` functional-type(operands, results)"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Callable, Optional
 
-from mlc.sharedvalue import SharedVariable
 from mlc.srcloc import describe, user_location
 from mlc.tensor.basic import as_tensor_variable
 from mlc.tensor.scan import ScanBody, scan_node

@@ -444,11 +444,15 @@ def replay_graph(kind: str):
         return [x], x * noise, "loop.rand_normal"
     if kind == "indexing":
         return [x, idx], T.inc_subtensor(x[idx], x[idx] * 2.0)[1:, ::2], "loop.scatter"
+    if kind == "scan":
+        hs, _ = mlc.scan(lambda r, h, w: T.tanh(r + T.dot(h, w)), sequences=x, outputs_info=x[0],
+                         non_sequences=w)
+        return [x, w], hs, "scf.for"
     cost = (T.tanh(T.dot(x, w))[idx] * T.sort(w, axis=0)[0]).max()
     return [x, w, idx], mlc.grad(cost, [x, w]), "loop.sort"
 
 
-@pytest.mark.parametrize("kind", ["blas", "random", "indexing", "gradient"])
+@pytest.mark.parametrize("kind", ["blas", "random", "indexing", "gradient", "scan"])
 def test_every_stage_replays_through_mlc_opt(tmp_path, kind) -> None:
     """mlc-opt knows every dialect f.ir prints (blas, random and indexing ops included):
     each stage's text, run through the next stage's passes, gives the next stage's text,

@@ -45,7 +45,8 @@ def evaluate(op: mt.MtOp, arrays: list[np.ndarray]) -> Any:
     if isinstance(op, mt.MapOp):
         return evaluate_map(op, arrays, evaluate)
     if isinstance(op, mt.ScanOp):
-        return evaluate_scan(op, arrays, evaluate)
+        results = evaluate_scan(op, arrays, evaluate)
+        return results if len(results) > 1 else results[0]
     return apply_reference(REFERENCE[type(op)], op, arrays)
 
 
